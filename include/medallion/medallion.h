@@ -1,0 +1,6 @@
+/* medallion.h — every public header of Medallion, in module order. */
+#ifndef MEDALLION_H
+#define MEDALLION_H
+#include "medallion/core.h"
+#include "medallion/parquet.h"
+#endif

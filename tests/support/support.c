@@ -1,0 +1,38 @@
+/* support.c — see support.h. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *test_shared_dir(void) {
+  static char path[4096];
+  const char *env = getenv("MEDALLION_SHARED");
+  if (env && *env) snprintf(path, sizeof path, "%s", env);
+  else snprintf(path, sizeof path, "%s/../shared", MEDALLION_SOURCE_DIR);
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return NULL;
+  return path;
+}
+
+int test_shared_missing(const char *what) {
+  const char *required = getenv("MEDALLION_REQUIRE_SHARED");
+  if (required && *required && strcmp(required, "0") != 0) {
+    fprintf(stderr, "FAILED: %s needs ../shared (or $MEDALLION_SHARED), which is absent\n", what);
+    return 1;
+  }
+  printf("SKIPPED: %s: ../shared (or $MEDALLION_SHARED) is absent\n", what);
+  return 77;
+}
+
+const char *test_temp_dir(const char *name) {
+  static char path[4096];
+  static int counter;
+  snprintf(path, sizeof path, "%s/test-tmp/%s-%d-%d", MEDALLION_BINARY_DIR, name, (int)getpid(), counter++);
+  char cmd[8400];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", path, path);
+  if (system(cmd) != 0) return NULL;
+  return path;
+}
