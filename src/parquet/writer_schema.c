@@ -125,9 +125,11 @@ static void write_time_unit(thrift_writer *w, int16_t id, md_time_unit unit) {
 }
 
 static void write_int_logical(thrift_writer *w, int bits, bool is_signed) {
+  thrift_write_struct_begin(w, 10); /* SchemaElement.logicalType */
   thrift_write_struct_begin(w, 10); /* LogicalType.INTEGER */
   thrift_write_i8_field(w, 1, (int8_t)bits);
   thrift_write_bool_field(w, 2, is_signed);
+  thrift_write_struct_end(w);
   thrift_write_struct_end(w);
 }
 
