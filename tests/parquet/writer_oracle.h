@@ -21,13 +21,13 @@
 
 static char oracle_path[4096];
 
-static bool file_exists(const char *path) {
+static inline bool file_exists(const char *path) {
   struct stat st;
   return stat(path, &st) == 0;
 }
 
 /* The oracle script, installing it if needed; NULL when it cannot be had. */
-static const char *oracle_script(void) {
+static inline const char *oracle_script(void) {
   if (oracle_path[0]) return oracle_path;
   const char *env = getenv("MEDALLION_PARQUET_ORACLE");
   if (env && *env) {
@@ -57,7 +57,7 @@ static const char *oracle_script(void) {
 
 /* Exit code for a test program whose oracle is unavailable: skip, or fail
  * when $MEDALLION_REQUIRE_SHARED says the shared tools must be there. */
-static int oracle_missing(const char *what) {
+static inline int oracle_missing(const char *what) {
   if (!test_shared_dir()) return test_shared_missing(what);
   const char *required = getenv("MEDALLION_REQUIRE_SHARED");
   if (required && *required && strcmp(required, "0") != 0) {
@@ -70,7 +70,7 @@ static int oracle_missing(const char *what) {
 
 /* Runs the oracle (with "--meta" when meta) and returns its stdout (malloc'd);
  * fails the test when it exits non-zero. */
-static char *oracle_run(const char *file, bool meta) {
+static inline char *oracle_run(const char *file, bool meta) {
   char cmd[9000];
   /* stderr (notes such as DuckDB's nanosecond precision) is kept apart from the rows. */
   snprintf(cmd, sizeof cmd, "node '%s' %s '%s' 2>'%s.stderr'", oracle_script(), meta ? "--meta" : "", file, file);
@@ -91,13 +91,13 @@ static char *oracle_run(const char *file, bool meta) {
 
 /* ------------------------------------------------------------- columns from text */
 
-static int hex_value(char c) {
+static inline int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return -1;
 }
 
-static __int128 parse_i128(const char *text) {
+static inline __int128 parse_i128(const char *text) {
   bool negative = *text == '-';
   if (negative) text++;
   __int128 v = 0;
@@ -109,7 +109,7 @@ static __int128 parse_i128(const char *text) {
  * temporal types in decimal; floats as strtod reads them ("nan", "-inf");
  * utf8/binary/fixed as lower-case hex; decimals as their unscaled integer;
  * interval as "months,days,nanos". */
-static void append_text(md_column *column, const char *text) {
+static inline void append_text(md_column *column, const char *text) {
   md_error err;
   md_type type = md_column_type(column);
   md_code code = MD_OK;
@@ -163,7 +163,7 @@ typedef struct column_case {
   const char *expected[MAX_ROWS]; /* JSON; NULL = null */
 } column_case;
 
-static md_schema *schema_of(const column_case *cases, int num_cases) {
+static inline md_schema *schema_of(const column_case *cases, int num_cases) {
   md_schema *schema = md_schema_new();
   for (int c = 0; c < num_cases; c++) {
     md_error err;
@@ -174,7 +174,7 @@ static md_schema *schema_of(const column_case *cases, int num_cases) {
   return schema;
 }
 
-static md_batch *batch_of(const column_case *cases, int num_cases, int rows) {
+static inline md_batch *batch_of(const column_case *cases, int num_cases, int rows) {
   md_column *columns[64];
   for (int c = 0; c < num_cases; c++) {
     columns[c] = md_column_new(cases[c].type);
@@ -189,7 +189,7 @@ static md_batch *batch_of(const column_case *cases, int num_cases, int rows) {
 }
 
 /* The JSON lines the oracle should print for the cases' rows. */
-static char *expected_lines(const column_case *cases, int num_cases, int rows) {
+static inline char *expected_lines(const column_case *cases, int num_cases, int rows) {
   size_t cap = 1 << 16, size = 0;
   char *out = malloc(cap);
   out[0] = '\0';
@@ -206,7 +206,7 @@ static char *expected_lines(const column_case *cases, int num_cases, int rows) {
 }
 
 /* Writes one batch to path with the given options; fails the test on error. */
-static void write_file(const char *path, const md_batch *batch, const md_parquet_write_options *options) {
+static inline void write_file(const char *path, const md_batch *batch, const md_parquet_write_options *options) {
   md_parquet_writer *writer = NULL;
   md_error err;
   if (md_parquet_writer_open(path, md_batch_schema(batch), options, &writer, &err) != MD_OK)
