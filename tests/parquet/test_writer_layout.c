@@ -156,6 +156,20 @@ static void write_batches(const char *path, const md_parquet_write_options *opti
   md_parquet_writer_free(writer);
 }
 
+/* Writes MANY_ROWS rows in batches of batch_rows to <temp>/name, checks the
+ * oracle reads them all back exactly, and returns the oracle's metadata. */
+static char *write_and_check_rows(char *path, size_t path_size, const char *name,
+                                  const md_parquet_write_options *options, int64_t batch_rows, bool distinct_names) {
+  snprintf(path, path_size, "%s/%s", test_temp_dir("writer_layout"), name);
+  write_batches(path, options, MANY_ROWS, batch_rows, distinct_names);
+  char *rows = oracle_run(path, false);
+  char *want = many_rows_expected(MANY_ROWS, distinct_names);
+  assert_string_equal(rows, want);
+  free(rows);
+  free(want);
+  return oracle_run(path, true);
+}
+
 static void test_writer_row_groups_cut_across_batches_and_pages_cut_at_page_bytes(void **state) {
   (void)state;
   md_parquet_write_options options;
@@ -163,12 +177,7 @@ static void test_writer_row_groups_cut_across_batches_and_pages_cut_at_page_byte
   options.row_group_rows = 3000;
   options.page_bytes = 1024;
   char path[4200];
-  snprintf(path, sizeof path, "%s/many.parquet", test_temp_dir("writer_layout"));
-  write_batches(path, &options, MANY_ROWS, 2500, false);
-  char *rows = oracle_run(path, false);
-  char *want = many_rows_expected(MANY_ROWS, false);
-  assert_string_equal(rows, want);
-  char *meta = oracle_run(path, true);
+  char *meta = write_and_check_rows(path, sizeof path, "many.parquet", &options, 2500, false);
   assert_non_null(strstr(meta, "\"num_rows\":10000,\"num_row_groups\":4"));
   assert_int_equal(count_occurrences(meta, "\"num_rows\":3000,"), 3);
   assert_int_equal(count_occurrences(meta, "\"num_rows\":1000,"), 1);
@@ -179,8 +188,6 @@ static void test_writer_row_groups_cut_across_batches_and_pages_cut_at_page_byte
   assert_int_equal(plain_pages, 0);
   assert_int_equal(dictionary_pages, 4 * 3);
   assert_true(data_pages >= 4 * 5);
-  free(rows);
-  free(want);
   free(meta);
 }
 
@@ -192,17 +199,10 @@ static void test_writer_plain_pages_without_dictionary(void **state) {
   options.page_bytes = 4096;
   options.codec = MD_PARQUET_ZSTD;
   char path[4200];
-  snprintf(path, sizeof path, "%s/plain.parquet", test_temp_dir("writer_layout"));
-  write_batches(path, &options, MANY_ROWS, MANY_ROWS, true);
-  char *rows = oracle_run(path, false);
-  char *want = many_rows_expected(MANY_ROWS, true);
-  assert_string_equal(rows, want);
-  char *meta = oracle_run(path, true);
+  char *meta = write_and_check_rows(path, sizeof path, "plain.parquet", &options, MANY_ROWS, true);
   assert_int_equal(count_occurrences(meta, "RLE_DICTIONARY"), 0);
   assert_int_equal(count_occurrences(meta, "DICTIONARY_PAGE"), 0);
   assert_non_null(strstr(meta, "\"min\":\"name-\xc3\xa9-0\",\"max\":\"name-\xc3\xa9-9998\""));
-  free(rows);
-  free(want);
   free(meta);
 }
 
@@ -213,12 +213,7 @@ static void test_writer_dictionary_falls_back_to_plain_when_too_big(void **state
   options.dictionary_page_bytes = 2000;
   options.page_bytes = 2048;
   char path[4200];
-  snprintf(path, sizeof path, "%s/fallback.parquet", test_temp_dir("writer_layout"));
-  write_batches(path, &options, MANY_ROWS, 3333, true);
-  char *rows = oracle_run(path, false);
-  char *want = many_rows_expected(MANY_ROWS, true);
-  assert_string_equal(rows, want);
-  char *meta = oracle_run(path, true);
+  char *meta = write_and_check_rows(path, sizeof path, "fallback.parquet", &options, 3333, true);
   /* name: some pages dictionary-encoded, the rest PLAIN, one dictionary page. */
   const char *name = strstr(meta, "\"path\":\"name\"");
   assert_non_null(name);
@@ -229,8 +224,6 @@ static void test_writer_dictionary_falls_back_to_plain_when_too_big(void **state
   count_pages(path, &data_pages, &dictionary_pages, &plain_pages);
   assert_int_equal(dictionary_pages, 3); /* one per column */
   assert_true(plain_pages > 0 && plain_pages < data_pages);
-  free(rows);
-  free(want);
   free(meta);
 }
 
