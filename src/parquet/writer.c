@@ -29,6 +29,9 @@
 /* Rows handed to the encoders at a time: small enough that a page overshoots
  * its target by little and the dictionary limit is checked often. */
 enum { MINI_CHUNK_ROWS = 4096 };
+/* Pages also end at this many rows, so that a run-length-friendly column
+ * (constant, or all null) still comes in pages a reader can skip between. */
+enum { MAX_PAGE_ROWS = 1 << 20 };
 
 typedef struct column_writer {
   writer_leaf leaf;
@@ -298,6 +301,7 @@ static md_code append_rows(md_parquet_writer *w, column_writer *cw, const md_col
 static int64_t mini_chunk_rows(const md_parquet_writer *w, const column_writer *cw, const md_column *column,
                                int64_t row, int64_t remaining) {
   int64_t n = remaining < MINI_CHUNK_ROWS ? remaining : MINI_CHUNK_ROWS;
+  if (n > MAX_PAGE_ROWS - cw->page_rows) n = MAX_PAGE_ROWS - cw->page_rows;
   int64_t budget = w->options.page_bytes - page_estimate(cw);
   if (budget < 1) budget = 1;
   if (!cw->dictionary_on) {
@@ -324,7 +328,7 @@ static md_code append_column(md_parquet_writer *w, column_writer *cw, const md_c
     md_code code = append_rows(w, cw, column, row + done, n, err);
     if (code != MD_OK) return code;
     done += n;
-    if (page_estimate(cw) >= w->options.page_bytes) {
+    if (page_estimate(cw) >= w->options.page_bytes || cw->page_rows >= MAX_PAGE_ROWS) {
       code = flush_page(w, cw, err);
       if (code != MD_OK) return code;
     }
