@@ -22,6 +22,35 @@ typedef struct pq_view {
   uint32_t length;
 } pq_view;
 
+/* Little-endian load of up to 8 bytes, never reading past avail. */
+static inline uint64_t pq_load_le(const uint8_t *p, size_t avail) {
+  uint64_t v = 0;
+  if (avail >= 8) {
+    __builtin_memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+  }
+  for (size_t i = 0; i < avail; i++) v |= (uint64_t)p[i] << (8 * i);
+  return v;
+}
+
+/* ULEB128 varint (as in Thrift and the encodings' headers); false if truncated. */
+static inline bool pq_read_uleb(const uint8_t **pos, const uint8_t *end, uint64_t *out) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (*pos >= end) return false;
+    uint8_t b = *(*pos)++;
+    v |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) {
+      *out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
 /* ------------------------------------------------ RLE / bit-packed hybrid */
 
 typedef struct rle_decoder {

@@ -10,20 +10,6 @@
 
 #include "parquet/decode.h"
 
-static bool read_uleb(const uint8_t **pos, const uint8_t *end, uint64_t *out) {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (*pos >= end) return false;
-    uint8_t b = *(*pos)++;
-    v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80)) {
-      *out = v;
-      return true;
-    }
-  }
-  return false;
-}
-
 static inline uint64_t zigzag_bits(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
 
 md_code delta_decoder_init(delta_decoder *d, const uint8_t *data, size_t size, md_error *err) {
@@ -31,8 +17,8 @@ md_code delta_decoder_init(delta_decoder *d, const uint8_t *data, size_t size, m
   d->pos = data;
   d->end = data + size;
   uint64_t first;
-  if (!read_uleb(&d->pos, d->end, &d->block_size) || !read_uleb(&d->pos, d->end, &d->miniblocks) ||
-      !read_uleb(&d->pos, d->end, &d->total) || !read_uleb(&d->pos, d->end, &first))
+  if (!pq_read_uleb(&d->pos, d->end, &d->block_size) || !pq_read_uleb(&d->pos, d->end, &d->miniblocks) ||
+      !pq_read_uleb(&d->pos, d->end, &d->total) || !pq_read_uleb(&d->pos, d->end, &first))
     return md_error_set(err, MD_ERR_CORRUPT, "DELTA_BINARY_PACKED header truncated");
   if (d->block_size == 0 || d->block_size % 128 != 0 || d->block_size > (1u << 24) || d->miniblocks == 0 ||
       d->block_size % d->miniblocks != 0 || (d->block_size / d->miniblocks) % 8 != 0)
@@ -44,24 +30,11 @@ md_code delta_decoder_init(delta_decoder *d, const uint8_t *data, size_t size, m
   return MD_OK;
 }
 
-static inline uint64_t load_le(const uint8_t *p, size_t avail) {
-  uint64_t v = 0;
-  if (avail >= 8) {
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-  }
-  for (size_t i = 0; i < avail; i++) v |= (uint64_t)p[i] << (8 * i);
-  return v;
-}
-
 /* Moves to the next miniblock, reading a block header when the block is done. */
 static md_code next_miniblock(delta_decoder *d, md_error *err) {
   if (!d->widths || d->miniblock + 1 >= d->miniblocks) {
     uint64_t raw;
-    if (!read_uleb(&d->pos, d->end, &raw))
+    if (!pq_read_uleb(&d->pos, d->end, &raw))
       return md_error_set(err, MD_ERR_CORRUPT, "DELTA_BINARY_PACKED block header truncated");
     d->min_delta = zigzag_bits(raw);
     if ((uint64_t)(d->end - d->pos) < d->miniblocks)
@@ -117,7 +90,7 @@ md_code delta_decode(delta_decoder *d, int64_t *out, int64_t count, md_error *er
       if (w) {
         size_t byte = (size_t)(bit >> 3);
         unsigned shift = (unsigned)(bit & 7);
-        delta = load_le(d->mb_data + byte, mb_bytes - byte) >> shift;
+        delta = pq_load_le(d->mb_data + byte, mb_bytes - byte) >> shift;
         if (shift + (unsigned)w > 64 && byte + 8 < mb_bytes) delta |= (uint64_t)d->mb_data[byte + 8] << (64 - shift);
         delta &= mask;
       }

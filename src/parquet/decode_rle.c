@@ -17,20 +17,6 @@ int pq_bit_width(uint64_t max_value) {
   return width;
 }
 
-/* Little-endian load of up to 8 bytes, never reading past avail. */
-static inline uint64_t load_le(const uint8_t *p, size_t avail) {
-  uint64_t v = 0;
-  if (avail >= 8) {
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-  }
-  for (size_t i = 0; i < avail; i++) v |= (uint64_t)p[i] << (8 * i);
-  return v;
-}
-
 md_code rle_decoder_init(rle_decoder *d, const uint8_t *data, size_t size, int bit_width, md_error *err) {
   if (bit_width < 0 || bit_width > 32)
     return md_error_set(err, MD_ERR_CORRUPT, "RLE bit width %d out of range 0..32", bit_width);
@@ -41,23 +27,9 @@ md_code rle_decoder_init(rle_decoder *d, const uint8_t *data, size_t size, int b
   return MD_OK;
 }
 
-static bool read_uleb(const uint8_t **pos, const uint8_t *end, uint64_t *out) {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (*pos >= end) return false;
-    uint8_t b = *(*pos)++;
-    v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80)) {
-      *out = v;
-      return true;
-    }
-  }
-  return false;
-}
-
 static md_code next_run(rle_decoder *d, md_error *err) {
   uint64_t header;
-  if (!read_uleb(&d->pos, d->end, &header))
+  if (!pq_read_uleb(&d->pos, d->end, &header))
     return md_error_set(err, MD_ERR_CORRUPT, "RLE data ends before all values were decoded");
   uint64_t n = header >> 1;
   if (header & 1) {
@@ -82,7 +54,7 @@ static md_code next_run(rle_decoder *d, md_error *err) {
     size_t value_bytes = ((size_t)d->bit_width + 7) / 8;
     if ((size_t)(d->end - d->pos) < value_bytes)
       return md_error_set(err, MD_ERR_CORRUPT, "RLE run value truncated");
-    uint64_t v = load_le(d->pos, value_bytes);
+    uint64_t v = pq_load_le(d->pos, value_bytes);
     d->pos += value_bytes;
     if (d->bit_width < 32 && (v >> d->bit_width) != 0)
       return md_error_set(err, MD_ERR_CORRUPT, "RLE run value wider than %d bits", d->bit_width);
@@ -104,7 +76,7 @@ static void unpack(rle_decoder *d, uint32_t *out, uint32_t n) {
   for (uint32_t i = 0; i < n; i++, bit += (uint64_t)w) {
     size_t byte = (size_t)(bit >> 3);
     /* shift <= 7 and w <= 32: one 64-bit window always holds the value. */
-    out[i] = (uint32_t)((load_le(d->packed + byte, d->packed_bytes - byte) >> (bit & 7)) & mask);
+    out[i] = (uint32_t)((pq_load_le(d->packed + byte, d->packed_bytes - byte) >> (bit & 7)) & mask);
   }
   d->packed_index += n;
 }
