@@ -133,6 +133,17 @@ md_code delta_length_decode(const uint8_t *data, size_t size, int64_t count, pq_
 md_code delta_byte_array_decode(const uint8_t *data, size_t size, int64_t count, pq_view *out,
                                 uint8_t **storage, md_error *err);
 
+/* ------------------------------------------------ physical -> logical values */
+
+/* IEEE binary16 to binary32; exact (every half is a float). */
+float pq_half_to_float(uint16_t half);
+/* Big-endian two's complement of any length to 16-byte little-endian;
+ * MD_ERR_OVERFLOW if it does not fit 128 bits. */
+md_code pq_decimal_from_be(const uint8_t *bytes, uint32_t length, uint8_t out[16], md_error *err);
+/* INT96 timestamp (8 bytes nanoseconds of day, 4 bytes Julian day) to
+ * nanoseconds since 1970-01-01; wraps on overflow. */
+int64_t pq_int96_to_nanos(const uint8_t bytes[12]);
+
 /* ------------------------------------------------------ BYTE_STREAM_SPLIT */
 
 /* count values of width bytes; the input must be exactly count * width bytes. */
