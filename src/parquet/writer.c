@@ -46,6 +46,10 @@ typedef struct column_writer {
   int64_t index_count, index_capacity;
   /* the column chunk of the current row group */
   bool dictionary_on; /* still dictionary-encoding this chunk */
+  /* The dictionary outgrew dictionary_page_bytes in an earlier row group:
+   * later chunks start PLAIN rather than rebuild a dictionary that will most
+   * likely overflow again (high-cardinality columns such as ids). */
+  bool dictionary_gave_up;
   encode_dict dict;
   writer_buf pages; /* finished data pages, headers included */
   int64_t pages_uncompressed, pages_compressed;
@@ -119,7 +123,7 @@ static void column_reset_page(column_writer *cw) {
 
 static void column_reset_chunk(column_writer *cw, const md_parquet_write_options *options) {
   column_reset_page(cw);
-  cw->dictionary_on = options->dictionary && cw->leaf.dictionary_allowed;
+  cw->dictionary_on = options->dictionary && cw->leaf.dictionary_allowed && !cw->dictionary_gave_up;
   encode_dict_reset(&cw->dict);
   cw->pages.size = 0;
   cw->pages_uncompressed = 0;
@@ -293,6 +297,7 @@ static md_code append_rows(md_parquet_writer *w, column_writer *cw, const md_col
     code = flush_page(w, cw, err);
     if (code != MD_OK) return code;
     cw->dictionary_on = false;
+    cw->dictionary_gave_up = true;
   }
   return MD_OK;
 }
