@@ -329,6 +329,113 @@ static void test_writer_empty_table_reads_back_with_its_schema(void **state) {
   md_batch_free(batch);
 }
 
+/* Random tables under random options (tiny pages and row groups, dictionary
+ * limits that overflow mid-page, every codec), written in random batch sizes,
+ * must read back cell for cell. */
+static void test_writer_random_tables_under_random_options_round_trip(void **state) {
+  (void)state;
+  static const md_type types[] = {{MD_TYPE_INT32}, {MD_TYPE_INT64}, {MD_TYPE_UTF8}, {MD_TYPE_FLOAT64},
+                                  {MD_TYPE_BOOL}, {MD_TYPE_DECIMAL128, .precision = 30, .scale = 2},
+                                  {MD_TYPE_UINT16}, {MD_TYPE_FIXED_BINARY, 5}};
+  const int num_types = (int)(sizeof types / sizeof types[0]);
+  const md_parquet_codec codecs[] = {MD_PARQUET_UNCOMPRESSED, MD_PARQUET_SNAPPY, MD_PARQUET_GZIP,
+                                     MD_PARQUET_BROTLI,       MD_PARQUET_ZSTD,   MD_PARQUET_LZ4_RAW};
+  srand(2024);
+  for (int round = 0; round < 30; round++) {
+    md_error err;
+    int64_t rows = rand() % 4000;
+    int cardinality = 1 + rand() % 300;
+    int null_percent = rand() % 3 == 0 ? 0 : rand() % 100;
+    md_schema *schema = md_schema_new();
+    md_column *columns[8];
+    for (int c = 0; c < num_types; c++) {
+      char name[16];
+      snprintf(name, sizeof name, "c%d", c);
+      md_schema_add(schema, md_field_new(name, types[c], true), &err);
+      columns[c] = md_column_new(types[c]);
+      for (int64_t r = 0; r < rows; r++) {
+        int v = rand() % cardinality;
+        char text[32];
+        if (rand() % 100 < null_percent) {
+          md_column_append_null(columns[c], &err);
+        } else if (types[c].id == MD_TYPE_UTF8) {
+          int n = snprintf(text, sizeof text, "v%0*d", v % 20, v);
+          md_column_append_bytes(columns[c], text, n, &err);
+        } else if (types[c].id == MD_TYPE_FIXED_BINARY) {
+          snprintf(text, sizeof text, "%05d", v);
+          md_column_append_bytes(columns[c], text, 5, &err);
+        } else if (types[c].id == MD_TYPE_FLOAT64) {
+          md_column_append_double(columns[c], v * 0.25 - 10, &err);
+        } else if (types[c].id == MD_TYPE_BOOL) {
+          md_column_append_bool(columns[c], v & 1, &err);
+        } else if (types[c].id == MD_TYPE_DECIMAL128) {
+          md_column_append_decimal(columns[c], v % 2 ? -1 : 0, v % 2 ? (uint64_t)-(int64_t)v : (uint64_t)v, &err);
+        } else {
+          md_column_append_int(columns[c], (int64_t)v * 1000003 - 7, &err);
+        }
+      }
+    }
+    md_batch *batch = NULL;
+    assert_int_equal(md_batch_new(schema, columns, num_types, &batch, &err), MD_OK);
+
+    md_parquet_write_options options;
+    md_parquet_write_options_default(&options);
+    options.codec = codecs[rand() % 6];
+    options.dictionary = rand() % 4 != 0;
+    options.page_bytes = 16 + rand() % 4000;
+    options.row_group_rows = 1 + rand() % 3000;
+    options.dictionary_page_bytes = rand() % 3000;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/random.parquet", test_temp_dir("writer_roundtrip"));
+    md_parquet_writer *writer = NULL;
+    assert_int_equal(md_parquet_writer_open(path, schema, &options, &writer, &err), MD_OK);
+    for (int64_t at = 0; at < rows;) {
+      int64_t n = 1 + rand() % 1500;
+      if (n > rows - at) n = rows - at;
+      md_batch *slice = NULL;
+      md_column *parts[8];
+      for (int c = 0; c < num_types; c++)
+        assert_int_equal(md_column_slice_copy(md_batch_column(batch, c), at, n, &parts[c], &err), MD_OK);
+      assert_int_equal(md_batch_new(md_schema_copy(schema), parts, num_types, &slice, &err), MD_OK);
+      if (md_parquet_writer_write(writer, slice, &err) != MD_OK) fail_msg("round %d: %s", round, err.message);
+      md_batch_free(slice);
+      at += n;
+    }
+    if (md_parquet_writer_close(writer, &err) != MD_OK) fail_msg("round %d: %s", round, err.message);
+    md_parquet_writer_free(writer);
+
+    md_parquet_reader *reader = NULL;
+    if (md_parquet_reader_open(path, &reader, &err) != MD_OK) fail_msg("round %d: %s", round, err.message);
+    assert_int_equal(md_parquet_reader_num_rows(reader), rows);
+    int64_t row = 0;
+    for (int g = 0; g < md_parquet_reader_num_row_groups(reader); g++) {
+      md_batch *back = NULL;
+      if (md_parquet_reader_read_row_group(reader, g, NULL, -1, &back, &err) != MD_OK)
+        fail_msg("round %d, row group %d: %s", round, g, err.message);
+      int64_t n = md_batch_num_rows(back);
+      assert_true(n <= options.row_group_rows);
+      for (int c = 0; c < num_types; c++) {
+        for (int64_t r = 0; r < n; r++) {
+          char a[128], b[128];
+          cell_text(md_batch_column(batch, c), row + r, a, sizeof a);
+          cell_text(md_batch_column(back, c), r, b, sizeof b);
+          if (strcmp(a, b) != 0)
+            fail_msg("round %d (codec %s, dictionary %d, page %lld, group %lld, dict bytes %lld): column %d row %lld: "
+                     "wrote %s, read %s",
+                     round, md_parquet_codec_name(options.codec), options.dictionary, (long long)options.page_bytes,
+                     (long long)options.row_group_rows, (long long)options.dictionary_page_bytes, c,
+                     (long long)(row + r), a, b);
+        }
+      }
+      row += n;
+      md_batch_free(back);
+    }
+    assert_int_equal(row, rows);
+    md_parquet_reader_free(reader);
+    md_batch_free(batch);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_writer_round_trips_every_flat_type_through_our_reader),
@@ -336,6 +443,7 @@ int main(void) {
       cmocka_unit_test(test_writer_records_metadata_and_statistics),
       cmocka_unit_test(test_writer_many_row_groups_read_back_in_order),
       cmocka_unit_test(test_writer_empty_table_reads_back_with_its_schema),
+      cmocka_unit_test(test_writer_random_tables_under_random_options_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
