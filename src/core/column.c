@@ -93,6 +93,8 @@ void md_column_free(md_column *column) {
   if (atomic_fetch_sub(&column->refcount, 1) != 1) return;
   for (int i = 0; i < column->num_children; i++) md_column_free(column->children[i]);
   free(column->children);
+  md_free(column->import_copies[0]);
+  md_free(column->import_copies[1]);
   if (column->foreign) {
     column->foreign_release(column->foreign);
   } else {

@@ -35,6 +35,9 @@ struct md_column {
    * our hold on the producer when the column is freed. */
   void *foreign;
   void (*foreign_release)(void *foreign);
+  /* Bitmaps an import had to copy (validity, BOOL values) because the array's
+   * offset was not a multiple of 8; ours to free even on a foreign column. */
+  uint8_t *import_copies[2];
 };
 
 /* A column with no buffers at all (refcount 1), for import. NULL on failure. */
