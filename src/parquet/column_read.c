@@ -38,8 +38,9 @@ typedef struct dictionary {
   uint8_t *page_buffer; /* keeps the views' bytes alive when the page was decompressed */
 } dictionary;
 
+/* Never leaves *buf NULL, so that empty pages can still be memcpy'd from. */
 static md_code grow(void **buf, size_t *cap, size_t count, size_t elem, md_error *err) {
-  if (count <= *cap) return MD_OK;
+  if (count <= *cap && *buf) return MD_OK;
   size_t want = count < 1024 ? 1024 : count;
   void *p = realloc(*buf, want * elem);
   if (!p) return md_error_set(err, MD_ERR_NOMEM, "out of memory for %zu values", want);
@@ -344,7 +345,7 @@ static md_code append_slots(md_column *col, const pq_leaf *leaf, scratch *s, con
     for (int64_t i = 0, j = 0; i < slots; i++) {
       if (present[i]) {
         const pq_view *v = &s->views[j++];
-        memcpy(data + pos, v->ptr, v->length);
+        if (v->length) memcpy(data + pos, v->ptr, v->length);
         pos += (int32_t)v->length;
       }
       offsets[base + i + 1] = pos;
@@ -400,7 +401,7 @@ static md_code ensure_levels(pq_chunk_data *out, scratch *s, bool keep, int64_t 
 }
 
 static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const pq_column_meta *meta, bool keep,
-                          pq_chunk_data *out, scratch *s, dictionary *dict, md_error *err) {
+                          md_column *col, pq_chunk_data *out, scratch *s, dictionary *dict, md_error *err) {
   int64_t start = meta->data_page_offset;
   if (meta->has_dictionary_page_offset && meta->dictionary_page_offset > 0 &&
       meta->dictionary_page_offset < meta->data_page_offset)
@@ -456,7 +457,7 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
         if (!rc) rc = decode_dense(&page, dict, leaf, present, s, err);
         if (!rc) {
           bool flat = leaf->max_def == 0 && leaf->max_rep == 0;
-          rc = append_slots(out->values, leaf, s, flat ? NULL : def, leaf->max_rep ? rep : NULL, n, present, err);
+          rc = append_slots(col, leaf, s, flat ? NULL : def, leaf->max_rep ? rep : NULL, n, present, err);
         }
       }
       if (rc) md_error_context(err, "page at byte %zu", page.offset);
@@ -470,19 +471,22 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
 }
 
 md_code pq_read_chunk(const pq_file_view *file, const pq_leaf *leaf, const pq_column_meta *meta, bool keep_levels,
-                      pq_chunk_data *out, md_error *err) {
+                      md_column *into, pq_chunk_data *out, md_error *err) {
   pq_chunk_data data;
   memset(&data, 0, sizeof data);
   if (meta->type != leaf->physical)
     return md_error_set(err, MD_ERR_CORRUPT, "column chunk type %s does not match the schema's %s",
                         pq_physical_type_name(meta->type), pq_physical_type_name(leaf->physical));
-  data.values = md_column_new(leaf->type);
-  if (!data.values) return md_error_set(err, MD_ERR_NOMEM, "out of memory for a column");
+  md_column *col = into;
+  if (!col) {
+    col = data.values = md_column_new(leaf->type);
+    if (!col) return md_error_set(err, MD_ERR_NOMEM, "out of memory for a column");
+  }
   scratch s;
   memset(&s, 0, sizeof s);
   dictionary dict;
   memset(&dict, 0, sizeof dict);
-  md_code rc = read_pages(file, leaf, meta, keep_levels, &data, &s, &dict, err);
+  md_code rc = read_pages(file, leaf, meta, keep_levels, col, &data, &s, &dict, err);
   scratch_free(&s);
   dictionary_free(&dict);
   if (rc) {

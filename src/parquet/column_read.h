@@ -22,9 +22,10 @@ typedef struct pq_chunk_data {
 } pq_chunk_data;
 
 /* Reads the chunk's pages. keep_levels: return def/rep (needed for nesting).
- * expected_rows: for flat leaves, the row group's row count (checked). */
+ * into: append the slots to this column (borrowed; out->values stays NULL),
+ * or NULL to create out->values. */
 md_code pq_read_chunk(const pq_file_view *file, const pq_leaf *leaf, const pq_column_meta *meta, bool keep_levels,
-                      pq_chunk_data *out, md_error *err);
+                      md_column *into, pq_chunk_data *out, md_error *err);
 void pq_chunk_data_free(pq_chunk_data *data);
 
 #endif

@@ -426,7 +426,7 @@ static md_code convert(tree *t, int idx, int16_t slot_def, int16_t slot_rep, boo
     return convert_repeated(t, MD_TYPE_LIST, def, nullable, r, elem, elem_required, name, slot_def, slot_rep,
                             out_field, cn, err);
   }
-  if (n == 1 && (is_annotated(e, PQ_LT_MAP, PQ_CT_MAP) || is_annotated(e, PQ_LT_NONE, PQ_CT_MAP_KEY_VALUE)) &&
+  if (n == 1 && (is_annotated(e, PQ_LT_MAP, PQ_CT_MAP) || (e->has_converted && e->converted_type == PQ_CT_MAP_KEY_VALUE)) &&
       t->meta->schema[kids[0]].repetition == PQ_REPEATED) {
     int kv = kids[0];
     const pq_schema_element *kve = &t->meta->schema[kv];
