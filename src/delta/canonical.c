@@ -46,16 +46,6 @@ static void write_floating(delta_buf *buf, double v, bool is_float32) {
   if (quoted) delta_buf_append_char(buf, '"');
 }
 
-static int64_t micros_of(int64_t v, md_time_unit unit) {
-  switch (unit) {
-    case MD_SECOND: return v * 1000000;
-    case MD_MILLI: return v * 1000;
-    case MD_MICRO: return v;
-    case MD_NANO: return v >= 0 ? v / 1000 : -((-v + 999) / 1000);
-  }
-  return v;
-}
-
 static void write_struct(delta_buf *buf, const md_column *c, const md_field *field, int64_t row) {
   delta_buf_append_char(buf, '{');
   for (int i = 0; i < md_field_num_children(field) && i < md_column_num_children(c); i++) {
@@ -139,7 +129,7 @@ static void write_value(delta_buf *buf, const md_column *c, const md_field *fiel
       write_quoted(buf, text);
       return;
     case MD_TYPE_TIMESTAMP:
-      delta_format_timestamp_micros(micros_of(((const int64_t *)values)[row], type.unit), type.utc, text, sizeof text);
+      delta_format_timestamp_micros(delta_timestamp_to_micros(((const int64_t *)values)[row], type.unit), type.utc, text, sizeof text);
       write_quoted(buf, text);
       return;
     case MD_TYPE_DECIMAL128: write_decimal(buf, (const uint8_t *)values + row * 16, type.scale); return;

@@ -5,8 +5,8 @@
  * A logical file is identified by (URL-decoded path, deletion vector id): a
  * `remove` cancels the `add` with the same key, and re-adding a path with a new
  * deletion vector makes a different logical file. Change data (`cdc`) files
- * never belong to a snapshot. When every commit from 0 is present we replay
- * JSON only, which needs no Parquet reading at all. */
+ * never belong to a snapshot. When a checkpoint cannot be read (a V2
+ * checkpoint) but every commit from 0 is still present, we replay the JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,20 +275,17 @@ static int64_t listing_mtime(const delta_log_listing *listing, int64_t version) 
   return -1;
 }
 
-/* Chooses where replay starts: -1 (from version 0, JSON only) when every
- * commit 0..version exists, else the newest complete checkpoint at or below
- * version with every later commit present. */
+/* Chooses where replay starts: the newest complete checkpoint at or below
+ * version with every later commit present (*checkpoint), else version 0 when
+ * every commit 0..version exists (*from_zero). Both may hold: the JSON path
+ * is the fallback when a checkpoint cannot be read. */
 static md_code choose_start(const delta_log_listing *listing, int64_t version, const delta_checkpoint **checkpoint,
-                            md_error *err) {
+                            bool *from_zero, md_error *err) {
   *checkpoint = NULL;
   int64_t first_missing = -1;
-  for (int64_t v = 0; v <= version; v++) {
-    if ((size_t)v >= listing->num_commits || listing->commit_versions[v] != v) {
-      first_missing = v;
-      break;
-    }
-  }
-  if (first_missing < 0) return MD_OK;
+  for (int64_t v = 0; v <= version && first_missing < 0; v++)
+    if ((size_t)v >= listing->num_commits || listing->commit_versions[v] != v) first_missing = v;
+  *from_zero = first_missing < 0;
   for (size_t i = listing->num_checkpoints; i-- > 0;) {
     const delta_checkpoint *cp = &listing->checkpoints[i];
     if (cp->version > version) continue;
@@ -296,9 +293,10 @@ static md_code choose_start(const delta_log_listing *listing, int64_t version, c
     for (int64_t v = cp->version + 1; v <= version && complete; v++) complete = delta_log_has_commit(listing, v);
     if (complete) {
       *checkpoint = cp;
-      return MD_OK;
+      break;
     }
   }
+  if (*checkpoint || *from_zero) return MD_OK;
   return md_error_set(err, MD_ERR_NOT_FOUND,
                       "version %lld cannot be reconstructed: commit %lld is missing and no checkpoint covers it",
                       (long long)version, (long long)first_missing);
@@ -310,7 +308,8 @@ md_code delta_log_replay(const char *table_path, const delta_log_listing *listin
     return md_error_set(err, MD_ERR_NOT_FOUND, "%s: version %lld does not exist (latest is %lld)", table_path,
                         (long long)version, (long long)listing->latest_version);
   const delta_checkpoint *checkpoint = NULL;
-  md_code rc = choose_start(listing, version, &checkpoint, err);
+  bool from_zero = false;
+  md_code rc = choose_start(listing, version, &checkpoint, &from_zero, err);
   if (rc != MD_OK) return md_error_context(err, "%s", table_path);
   replay r;
   memset(&r, 0, sizeof r);
@@ -320,9 +319,13 @@ md_code delta_log_replay(const char *table_path, const delta_log_listing *listin
     delta_commit body;
     memset(&body, 0, sizeof body);
     rc = delta_checkpoint_read(table_path, checkpoint, &body, err);
-    if (rc == MD_OK) rc = apply_commit(&r, &body, err);
+    if (rc == MD_OK) {
+      rc = apply_commit(&r, &body, err);
+      next = checkpoint->version + 1;
+    } else if (rc == MD_ERR_UNSUPPORTED && from_zero) {
+      rc = MD_OK; /* every commit is still there: replay them instead */
+    }
     delta_commit_clear(&body);
-    next = checkpoint->version + 1;
   }
   for (int64_t v = next; rc == MD_OK && v <= version; v++) {
     delta_commit commit;

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "delta/time_text.h"
+
 /* Same type and, for nested types, the same children by name and type. */
 static bool matches(const md_column *column, const md_field *src_field, const md_field *field) {
   if (!md_type_equal(md_column_type(column), md_field_type(field))) return false;
@@ -49,16 +51,6 @@ static bool int_fits(md_type_id id, int64_t v) {
     case MD_TYPE_INT32: case MD_TYPE_DATE32: return v >= INT32_MIN && v <= INT32_MAX;
     default: return true;
   }
-}
-
-static int64_t to_micros(int64_t v, md_time_unit unit) {
-  switch (unit) {
-    case MD_SECOND: return v * 1000000;
-    case MD_MILLI: return v * 1000;
-    case MD_MICRO: return v;
-    case MD_NANO: return v >= 0 ? v / 1000 : -((-v + 999) / 1000);
-  }
-  return v;
 }
 
 static md_code mismatch(const md_column *src, const md_field *field, md_error *err) {
@@ -146,7 +138,7 @@ static md_code append_value(md_column *dst, const md_field *field, const md_colu
       break;
     case MD_TYPE_TIMESTAMP:
       if (have.id == MD_TYPE_TIMESTAMP && want.unit == MD_MICRO)
-        return md_column_append_int(dst, to_micros(((const int64_t *)md_column_values(src))[row], have.unit), err);
+        return md_column_append_int(dst, delta_timestamp_to_micros(((const int64_t *)md_column_values(src))[row], have.unit), err);
       break;
     case MD_TYPE_DECIMAL128:
       if (have.id == MD_TYPE_DECIMAL128) return append_decimal(dst, want, src, row, err);

@@ -126,3 +126,13 @@ void delta_format_timestamp_micros(int64_t micros, bool utc, char *buf, size_t s
   snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d.%06lld%s", (long long)y, m, d, (int)(rest / 3600),
            (int)(rest / 60 % 60), (int)(rest % 60), (long long)fraction, utc ? "Z" : "");
 }
+
+int64_t delta_timestamp_to_micros(int64_t v, md_time_unit unit) {
+  switch (unit) {
+    case MD_SECOND: return v * 1000000;
+    case MD_MILLI: return v * 1000;
+    case MD_MICRO: return v;
+    case MD_NANO: return v >= 0 ? v / 1000 : -((-v + 999) / 1000);
+  }
+  return v;
+}
