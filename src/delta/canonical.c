@@ -213,7 +213,7 @@ md_code md_delta_snapshot_canonical(const md_delta_snapshot *snapshot, char **ou
   md_delta_scan_free(scan);
   char *text = NULL;
   if (rc == MD_OK) {
-    qsort(lines, count, sizeof *lines, compare_lines);
+    if (count) qsort(lines, count, sizeof *lines, compare_lines);
     for (size_t i = 0; i < count; i++) total += lines[i].len;
     text = malloc(total + 1);
     if (!text) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");

@@ -118,11 +118,10 @@ static bool classify_checkpoint(const char *name, found_checkpoint *cp) {
 /* Keeps only complete checkpoints: a classic or UUID file alone, or every part
  * 1..n of a multi-part set with the same n. */
 static md_code gather_checkpoints(found_checkpoint *found, size_t count, delta_log_listing *out, md_error *err) {
+  if (count == 0) return MD_OK;
   qsort(found, count, sizeof *found, compare_found);
-  if (count) {
-    out->checkpoints = calloc(count, sizeof *out->checkpoints);
-    if (!out->checkpoints) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  }
+  out->checkpoints = calloc(count, sizeof *out->checkpoints);
+  if (!out->checkpoints) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < count;) {
     size_t j = i + 1;
     if (found[i].kind == DELTA_CHECKPOINT_MULTI_PART) {

@@ -242,7 +242,7 @@ static md_code collect_files(replay *r, md_error *err) {
       memset(&node->file, 0, sizeof node->file);
     }
   }
-  qsort(s->files, s->num_files, sizeof *s->files, compare_files);
+  if (s->num_files) qsort(s->files, s->num_files, sizeof *s->files, compare_files);
   return MD_OK;
 }
 

@@ -83,7 +83,7 @@ static long normalized_lines(const char *text, size_t len, char ***out) {
     lines[count++] = delta_buf_take(&buf, NULL);
     pos = end + 1;
   }
-  qsort(lines, (size_t)count, sizeof *lines, compare_strings);
+  if (count) qsort(lines, (size_t)count, sizeof *lines, compare_strings);
   *out = lines;
   return count;
 }
