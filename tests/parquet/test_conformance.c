@@ -490,7 +490,7 @@ static char *slurp(const char *path, size_t *size) {
 typedef enum outcome { PASSED, FAILED, REFUSED } outcome;
 
 static outcome check_valid(const char *dir, const char *name) {
-  char path[4096], expected_path[4096];
+  char path[8192], expected_path[8192];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   snprintf(expected_path, sizeof expected_path, "%s/%.*s.expected.jsonl", dir, (int)(strlen(name) - 8), name);
   char *expected = slurp(expected_path, NULL);
