@@ -125,6 +125,33 @@ void md_delta_scan_free(md_delta_scan *scan);
  * "\n" after each. *out is malloc'd (free with free()). */
 md_code md_delta_snapshot_canonical(const md_delta_snapshot *snapshot, char **out, size_t *len, md_error *err);
 
+/* ------------------------------------------------------------------- writer */
+
+typedef enum md_delta_save_mode {
+  MD_DELTA_APPEND = 0,          /* create the table if needed, else add rows */
+  MD_DELTA_OVERWRITE = 1,       /* create, or replace every live file */
+  MD_DELTA_ERROR_IF_EXISTS = 2, /* create; MD_ERR_INVALID if the table exists */
+  MD_DELTA_IGNORE = 3           /* create; do nothing if the table exists */
+} md_delta_save_mode;
+
+typedef struct md_delta_write_options {
+  md_delta_save_mode mode;
+  /* Idempotence: with app_id set, a write whose txn_version is not greater
+   * than the table's recorded version for app_id is skipped (the same batch
+   * retried after a crash is not added twice); otherwise a txn action records it. */
+  const char *app_id;
+  int64_t txn_version;
+  /* Extra string keys recorded in the commitInfo action (borrowed), or NULL. */
+  const md_metadata *commit_metadata;
+} md_delta_write_options;
+
+/* Writes the batches (all with the same schema) as one new data file and one
+ * commit. Appends and overwrites require the table's schema exactly; a
+ * mismatch names the column and both types. *version_out (may be NULL) gets
+ * the table version after the call. Partitioned writes are not supported yet. */
+md_code md_delta_write(const char *path, md_batch *const *batches, int num_batches,
+                       const md_delta_write_options *options, int64_t *version_out, md_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -199,6 +199,15 @@ md_code delta_protocol_check_readable(const delta_protocol *protocol, const delt
 /* Parses metaData.schemaString into core fields (Spark's JSON schema form). */
 md_code delta_schema_parse(const char *schema_string, md_schema **out, md_error *err);
 
+/* The inverse: core fields to a schemaString (JSON text appended to buf). */
+md_code delta_schema_to_json(const md_schema *schema, delta_buf *buf, md_error *err);
+
+/* Publishes <table>/_delta_log/<version>.json atomically with exactly text:
+ * written to a temporary file, synced, then hard-linked into place, which
+ * fails if the name exists, so of two concurrent writers only one wins (the
+ * loser gets MD_ERR_INVALID "version N was committed concurrently"). */
+md_code delta_commit_publish(const char *table_path, int64_t version, const char *text, size_t len, md_error *err);
+
 /* ---------------------------------------------------------- partition values */
 
 /* Appends the partition value text (NULL or "" for null) to column, typed by
