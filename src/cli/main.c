@@ -5,11 +5,16 @@
 
 #include "medallion/medallion.h"
 
+int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
+int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
+
 static void print_usage(FILE *out) {
   fprintf(out,
           "usage: medallion <command> [options]\n"
           "\n"
           "commands:\n"
+          "  cat TABLE_DIR [--version N]   rows of a Delta table as canonical JSON lines\n"
+          "  history TABLE_DIR   commits of a Delta table\n"
           "  --help       show this help\n"
           "  --version    print the version\n");
 }
@@ -27,6 +32,8 @@ int main(int argc, char **argv) {
     printf("medallion %s\n", md_version());
     return 0;
   }
+  if (strcmp(argv[1], "cat") == 0 && argc > 2 && md_delta_is_table(argv[2])) return cmd_delta_cat(argc - 1, argv + 1);
+  if (strcmp(argv[1], "history") == 0) return cmd_delta_history(argc - 1, argv + 1);
   fprintf(stderr, "medallion: unknown command '%s' (try --help)\n", argv[1]);
   return 1;
 }
