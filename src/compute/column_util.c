@@ -282,6 +282,18 @@ md_code column_take(const md_column *column, const int64_t *indices, int64_t n, 
   return MD_OK;
 }
 
+md_code batch_build(md_schema *schema, md_column **columns, int n, md_code code, md_batch **out, md_error *err) {
+  if (code == MD_OK && !schema) code = md_error_set(err, MD_ERR_NOMEM, "out of memory building a batch");
+  if (code != MD_OK) {
+    for (int i = 0; columns && i < n; i++) md_column_free(columns[i]);
+    md_schema_free(schema);
+  } else {
+    code = md_batch_new(schema, columns, n, out, err);
+  }
+  free(columns);
+  return code;
+}
+
 md_code batch_take(const md_batch *batch, const int64_t *indices, int64_t n, md_batch **out, md_error *err) {
   int count = md_batch_num_columns(batch);
   md_column **columns = calloc(count > 0 ? (size_t)count : 1, sizeof *columns);
@@ -292,18 +304,5 @@ md_code batch_take(const md_batch *batch, const int64_t *indices, int64_t n, md_
     if (code != MD_OK)
       md_error_context(err, "column %s", md_field_name(md_schema_field(md_batch_schema(batch), i)));
   }
-  if (code != MD_OK) {
-    for (int i = 0; i < count; i++) md_column_free(columns[i]);
-    free(columns);
-    return code;
-  }
-  md_schema *schema = md_schema_copy(md_batch_schema(batch));
-  if (!schema) {
-    for (int i = 0; i < count; i++) md_column_free(columns[i]);
-    free(columns);
-    return md_error_set(err, MD_ERR_NOMEM, "out of memory gathering rows");
-  }
-  code = md_batch_new(schema, columns, count, out, err);
-  free(columns);
-  return code;
+  return batch_build(code == MD_OK ? md_schema_copy(md_batch_schema(batch)) : NULL, columns, count, code, out, err);
 }

@@ -145,6 +145,10 @@ md_scalar column_scalar_at(const md_column *column, int64_t i);
 /* Rows at indices (index -1 gives a null row), as a new column. Flat types only. */
 md_code column_take(const md_column *column, const int64_t *indices, int64_t n, md_column **out,
                     md_error *err);
+/* The last step of building a batch from a malloc'd columns array: with code
+ * MD_OK, md_batch_new(schema, columns); otherwise frees the columns and the
+ * schema and returns code. The array itself is always freed. */
+md_code batch_build(md_schema *schema, md_column **columns, int n, md_code code, md_batch **out, md_error *err);
 /* A batch of the given columns' rows at indices; borrows schema (copied). */
 md_code batch_take(const md_batch *batch, const int64_t *indices, int64_t n, md_batch **out, md_error *err);
 /* A scalar as text ("NULL", "12.34", "'abc'", "DATE '2024-02-29'"). */
