@@ -48,8 +48,9 @@ md_column *column_begin(md_type type, int64_t n, int64_t data_bytes, md_error *e
     md_error_set(err, MD_ERR_NOMEM, "out of memory for a result column");
     return NULL;
   }
-  /* One spare data byte keeps the data pointer non-NULL for empty strings. */
-  if (md_column_reserve(column, n, md_type_is_variable(type) ? data_bytes + 1 : 0, err) != MD_OK) {
+  /* One spare row and data byte keep every buffer pointer non-NULL, so kernels
+   * need no special case for empty columns (memset/memcpy reject NULL). */
+  if (md_column_reserve(column, n + 1, md_type_is_variable(type) ? data_bytes + 1 : 0, err) != MD_OK) {
     md_column_free(column);
     return NULL;
   }

@@ -83,7 +83,7 @@ static inline const char *col_str(const md_column *c, int64_t i) {
   const int32_t *o = md_column_offsets(c);
   int len = o[i + 1] - o[i];
   if (len > 511) len = 511;
-  memcpy(buf, md_column_data(c) + o[i], (size_t)len);
+  if (len > 0) memcpy(buf, md_column_data(c) + o[i], (size_t)len);
   buf[len] = '\0';
   return buf;
 }
