@@ -4,4 +4,5 @@
 #include "medallion/core.h"
 #include "medallion/parquet.h"
 #include "medallion/delta.h"
+#include "medallion/compute.h"
 #endif
