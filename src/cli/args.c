@@ -20,8 +20,13 @@ int cli_fail(const char *fmt, ...) {
 
 int cli_fail_error(const md_error *err, const char *path) {
   const char *message = err && err->message[0] ? err->message : md_code_name(err ? err->code : MD_ERR_INTERNAL);
-  if (path && !strstr(message, path)) return cli_fail("%s: %s", path, message);
-  return cli_fail("%s", message);
+  if (!path) return cli_fail("%s", message);
+  /* The library names files as it was given them or by their base name; either
+   * names the file well enough, otherwise the path is put in front. */
+  const char *slash = strrchr(path, '/');
+  const char *base = slash && slash[1] ? slash + 1 : path;
+  if (strstr(message, path) || strstr(message, base)) return cli_fail("%s", message);
+  return cli_fail("%s: %s", path, message);
 }
 
 void cli_print_command_help(const cli_command_spec *spec, FILE *out) {

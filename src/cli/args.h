@@ -47,7 +47,8 @@ void cli_print_command_help(const cli_command_spec *spec, FILE *out);
 
 /* Prints "medallion: <message>" and a newline to stderr; returns 1 (the exit status). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Reports a library error; prefixes "<path>: " unless the message already names path. */
+/* Reports a library error; prefixes "<path>: " unless the message already names
+ * the file (by path or base name). path may be NULL. */
 int cli_fail_error(const md_error *err, const char *path);
 
 /* Parses a non-negative integer with an optional k/m/g (x1024) suffix, >= minimum.

@@ -1,17 +1,36 @@
 /* main.c — the `medallion` command: dispatch to one cmd_*.c per subcommand.
- * Exit status: 0 success, 1 data or usage error (message on stderr). */
+ * Exit status: 0 success, 1 data or usage error (one "medallion: ..." line on stderr). */
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/commands.h"
 #include "medallion/medallion.h"
+
+typedef struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+    {"cat", cmd_cat, "print a Parquet file as JSON lines (--schema: its schema and statistics)"},
+    {"cp", cmd_cp, "rewrite a Parquet file (codec, row group size, page size, dictionary)"},
+    {"demo", cmd_demo, "write a sample billing file, read it back and print it"},
+};
 
 static void print_usage(FILE *out) {
   fprintf(out,
           "usage: medallion <command> [options]\n"
+          "       medallion <command> --help\n"
           "\n"
-          "commands:\n"
-          "  --help       show this help\n"
-          "  --version    print the version\n");
+          "commands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out,
+          "\n"
+          "options:\n"
+          "  -h, --help     show this help\n"
+          "  --version      print the version\n");
 }
 
 int main(int argc, char **argv) {
@@ -19,7 +38,7 @@ int main(int argc, char **argv) {
     print_usage(stderr);
     return 1;
   }
-  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
     print_usage(stdout);
     return 0;
   }
@@ -27,6 +46,8 @@ int main(int argc, char **argv) {
     printf("medallion %s\n", md_version());
     return 0;
   }
-  fprintf(stderr, "medallion: unknown command '%s' (try --help)\n", argv[1]);
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "medallion: unknown command '%s' (try 'medallion --help')\n", argv[1]);
   return 1;
 }
