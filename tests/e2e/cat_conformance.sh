@@ -8,6 +8,17 @@ source "$(dirname "$0")/lib/common.bash"
 require_shared "cat conformance"
 make_temp cat
 
+# The comparison itself: equal values in other spellings pass, other values fail.
+if command -v python3 >/dev/null 2>&1; then
+  printf '{"a":3,"b":[1e0,"x"],"c":-0.0,"d":18446744073709551615}\n' >"$TMP/left"
+  printf '{"b":[1.0,"x"],"a":3.0,"c":0,"d":18446744073709551615}\n' >"$TMP/right"
+  json_lines_equal "$TMP/left" "$TMP/right" >/dev/null || fail "comparison rejects equal values"
+  printf '{"b":[1.0,"x"],"a":3.0,"c":0,"d":18446744073709551614}\n' >"$TMP/right"
+  ! json_lines_equal "$TMP/left" "$TMP/right" >/dev/null || fail "comparison accepts different uint64 values"
+  printf '{"b":[true,"x"],"a":3.0,"c":0,"d":18446744073709551615}\n' >"$TMP/right"
+  ! json_lines_equal "$TMP/left" "$TMP/right" >/dev/null || fail "comparison accepts true for 1"
+fi
+
 failures=0
 checked=0
 refused=""
