@@ -217,7 +217,7 @@ bool md_schema_equal(const md_schema *a, const md_schema *b);
 typedef struct md_column md_column;
 
 /* An empty column of the given type. Nested types get their children from
- * md_column_new_nested. NULL on allocation failure. */
+ * md_column_new_for_field. NULL on allocation failure. */
 md_column *md_column_new(md_type type);
 /* A nested column whose children are built from field's children (recursively). */
 md_column *md_column_new_for_field(const md_field *field);
@@ -294,8 +294,9 @@ md_code md_column_validate(const md_column *column, bool check_utf8, md_error *e
 
 typedef struct md_batch md_batch; /* a schema and one column per field, equal lengths */
 
-/* Takes ownership of schema and of the columns array entries (not the array);
- * fails if the column count, types or lengths do not match the schema. */
+/* Takes ownership of schema and of the columns array entries (not the array),
+ * also on failure; fails if the column count, types or lengths do not match the
+ * schema. */
 md_code md_batch_new(md_schema *schema, md_column **columns, int num_columns, md_batch **out,
                      md_error *err);
 void md_batch_free(md_batch *batch);
