@@ -62,10 +62,10 @@ interop_npm_ci() {
 }
 
 # The CLI's spelling of the writer options (one place to change).
-interop_cp() { # IN OUT CODEC DICT(on|off)
+interop_cp() { # IN OUT CODEC DICT(on|off) [more cp options]
   local args=(cp "$1" "$2" --codec "$3")
   [[ "$4" == off ]] && args+=(--no-dictionary)
-  "$MEDALLION_BIN" "${args[@]}"
+  "$MEDALLION_BIN" "${args[@]}" "${@:5}"
 }
 interop_cat() { "$MEDALLION_BIN" cat "$1"; }
 
@@ -73,7 +73,8 @@ interop_cat() { "$MEDALLION_BIN" cat "$1"; }
 # CLI, and our own reading of each as OUT/NAME.ours.jsonl. Files:
 #  - every flat (non-nested) valid conformance file, copied with `medallion cp`;
 #    the codec and dictionary setting rotate over the files so every option meets
-#    many types, and duckdb_alltypes_* also gets every codec x dictionary combination;
+#    many types, and duckdb_alltypes_uncompressed also gets every codec x dictionary
+#    combination, in row groups of 1000 rows (3 per file) and small (4 KiB) pages;
 #  - `medallion demo` output (its .parquet files).
 # Lists OUT/files.txt (one NAME a line). Failures are collected, not fatal, so one run
 # shows them all; returns 1 if any.
@@ -95,7 +96,8 @@ interop_write_files() {
   for codec in "${codecs[@]}"; do
     for dict in "${dicts[@]}"; do
       interop_write_one "$valid/duckdb_alltypes_uncompressed.parquet" "$out" \
-        "alltypes-matrix.$codec.dict-$dict" "$codec" "$dict" || failures=$((failures + 1))
+        "alltypes-matrix.$codec.dict-$dict" "$codec" "$dict" --row-group-rows 1000 --page-bytes 4k ||
+        failures=$((failures + 1))
     done
   done
   local demo="$out/demo-run"
@@ -120,9 +122,9 @@ interop_write_files() {
   ((failures == 0))
 }
 
-interop_write_one() { # SRC OUTDIR NAME CODEC DICT
+interop_write_one() { # SRC OUTDIR NAME CODEC DICT [more cp options]
   local src=$1 out=$2 name=$3
-  if ! interop_cp "$src" "$out/$name.parquet" "$4" "$5" 2>"$out/$name.err"; then
+  if ! interop_cp "$src" "$out/$name.parquet" "$4" "$5" "${@:6}" 2>"$out/$name.err"; then
     echo "FAIL $name: medallion cp: $(head -c 400 "$out/$name.err")"
     return 1
   fi
