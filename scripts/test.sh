@@ -24,6 +24,19 @@ done
 
 "$root/scripts/setup.sh"
 jobs=${MEDALLION_JOBS:-2}
+
+# Install the DuckDB oracle once, before ctest runs tests in parallel, and point
+# every test at it (tests/parquet/writer_oracle.h reads MEDALLION_PARQUET_ORACLE;
+# tests/interop finds the same folder), so no two tests race to install it.
+shared_dir=${MEDALLION_SHARED:-$root/../shared}
+if [[ -z "${MEDALLION_PARQUET_ORACLE:-}" && -d "$shared_dir/tools/parquet-oracle" ]] && command -v npm >/dev/null 2>&1; then
+  if oracle_dir=$("$root/scripts/npm-ci.sh" "$shared_dir/tools/parquet-oracle" "$root/build/node/parquet-oracle"); then
+    export MEDALLION_PARQUET_ORACLE="$oracle_dir/oracle.mjs"
+  else
+    echo "test.sh: warning: could not install the DuckDB oracle; tests that need it will say so" >&2
+  fi
+fi
+
 ctest_args=(--output-on-failure -j"$jobs" --timeout 1800)
 status=0
 

@@ -3,8 +3,8 @@
 # Parquet files our CLI writes for them to read.
 #
 # The npm dependencies go to $MEDALLION_NODE_DIR (default <source>/build/node),
-# shared by every build dir and installed once: `npm ci` from committed lock files,
-# under a lock, because ctest -j runs several of these tests at the same time.
+# shared by every build dir and installed once by scripts/npm-ci.sh, from committed
+# lock files, under a lock, because ctest -j runs several of these tests at once.
 
 : "${MEDALLION_BIN:?set by ctest}" "${MEDALLION_SOURCE_DIR:?set by ctest}" "${MEDALLION_BINARY_DIR:?set by ctest}"
 interop_dir="$MEDALLION_SOURCE_DIR/tests/interop"
@@ -36,29 +36,11 @@ interop_require_node() {
   ((major >= 20)) || interop_unavailable "node $(node --version) is older than 20"
 }
 
-# interop_npm_ci SRC_DIR DEST_NAME: copy a package (package.json + lock + files)
-# to $node_dir/DEST_NAME and `npm ci` it, unless the same lock is already installed.
-# Sets $npm_package_dir.
+# interop_npm_ci SRC_DIR DEST_NAME: `npm ci` a package into $node_dir/DEST_NAME once
+# (scripts/npm-ci.sh). Sets $npm_package_dir.
 interop_npm_ci() {
-  local src=$1 dest="$node_dir/$2"
-  mkdir -p "$node_dir"
-  (
-    flock 9
-    if [[ -f "$dest/.installed" ]] && cmp -s "$src/package-lock.json" "$dest/.installed"; then
-      exit 0
-    fi
-    rm -rf "$dest"
-    mkdir -p "$dest"
-    (cd "$src" && tar --exclude=node_modules -cf - .) | (cd "$dest" && tar -xf -)
-    chmod -R u+w "$dest"
-    echo "interop: npm ci in $dest"
-    if ! (cd "$dest" && npm ci --no-audit --no-fund --loglevel=error >npm-ci.log 2>&1); then
-      cat "$dest/npm-ci.log"
-      exit 1
-    fi
-    cp "$src/package-lock.json" "$dest/.installed"
-  ) 9>"$node_dir/.lock-$2" || { echo "FAILED: npm ci of $src"; exit 1; }
-  npm_package_dir=$dest
+  npm_package_dir=$("$MEDALLION_SOURCE_DIR/scripts/npm-ci.sh" "$1" "$node_dir/$2") ||
+    { echo "FAILED: npm ci of $1"; exit 1; }
 }
 
 # The CLI's spelling of the writer options (one place to change).
