@@ -3,6 +3,8 @@
  *
  * Keeping the name matching and option defaults here means every kind behaves
  * the same to the pipeline, which must not know which source it reads. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +30,21 @@ md_source *source_new(const source_vtable *vtable, void *impl) {
   return source;
 }
 
+md_code source_set_label(md_source *source, md_error *err, const char *fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  char *label = strdup(buf);
+  if (!label) return md_error_set(err, MD_ERR_NOMEM, "source: out of memory");
+  free(source->label);
+  source->label = label;
+  return MD_OK;
+}
+
+const char *source_label(const md_source *source) { return source->label ? source->label : source->vtable->kind; }
+
 md_code source_add_table(md_source *source, const char *name, md_error *err) {
   char **tables = realloc(source->tables, (size_t)(source->num_tables + 1) * sizeof *tables);
   if (!tables) return md_error_set(err, MD_ERR_NOMEM, "source: out of memory listing tables");
@@ -43,6 +60,7 @@ void md_source_free(md_source *source) {
   source->vtable->free_impl(source->impl);
   for (int i = 0; i < source->num_tables; i++) free(source->tables[i]);
   free(source->tables);
+  free(source->label);
   free(source);
 }
 
@@ -63,7 +81,7 @@ static int find_table(const md_source *source, const char *table) {
 }
 
 static md_code missing_table(const md_source *source, const char *table, md_error *err) {
-  return md_error_set(err, MD_ERR_NOT_FOUND, "%s source: no table '%s'", source->vtable->kind, table);
+  return md_error_set(err, MD_ERR_NOT_FOUND, "%s: no table '%s'", source_label(source), table);
 }
 
 md_code md_source_table_schema(md_source *source, const char *table, md_schema **out, md_error *err) {

@@ -25,6 +25,7 @@ struct md_source {
   void *impl;
   int num_tables;
   char **tables; /* owned */
+  char *label;   /* owned; names the source in errors, e.g. "firebird (host db, database /x.fdb)" */
 };
 
 typedef struct stream_vtable {
@@ -41,6 +42,10 @@ struct md_source_stream {
 /* A source with no tables yet; takes ownership of impl (freed with free_impl on
  * failure). NULL on allocation failure. */
 md_source *source_new(const source_vtable *vtable, void *impl);
+/* Sets the label errors start with (printf format). */
+md_code source_set_label(md_source *source, md_error *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The label, or the kind when none was set. */
+const char *source_label(const md_source *source);
 /* Appends a copy of name to the table list. */
 md_code source_add_table(md_source *source, const char *name, md_error *err);
 /* Takes ownership of impl and schema (both freed on failure). */
