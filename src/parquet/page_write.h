@@ -1,0 +1,42 @@
+/* page_write.h — assembling one Parquet page (v1 data page or dictionary page):
+ * body, compression and Thrift PageHeader, appended to a column chunk buffer.
+ * Private to the parquet module. */
+#ifndef MEDALLION_PARQUET_PAGE_WRITE_H
+#define MEDALLION_PARQUET_PAGE_WRITE_H
+
+#include <stdint.h>
+
+#include "medallion/parquet.h"
+#include "parquet/writer_buf.h"
+
+/* Reused buffers and the codec, shared by every page of a writer. */
+typedef struct page_writer {
+  md_parquet_codec codec;
+  int level;
+  writer_buf body;       /* uncompressed page body */
+  writer_buf compressed; /* compressed page body */
+  writer_buf header;     /* serialized PageHeader */
+} page_writer;
+
+void page_writer_init(page_writer *pw, md_parquet_codec codec, int level);
+void page_writer_free(page_writer *pw);
+
+/* Sizes of a page just appended, header included. */
+typedef struct page_sizes {
+  int64_t uncompressed;
+  int64_t compressed;
+} page_sizes;
+
+/* A v1 data page of num_values values (nulls included). definition_bits is
+ * the page's validity bitmap for an optional column (definition levels 0/1),
+ * NULL for a required column. values is the encoded value section: PLAIN
+ * values, or for RLE_DICTIONARY the bit-width byte and the RLE indices. */
+md_code page_write_data(page_writer *pw, writer_buf *chunk, int64_t num_values, const uint8_t *definition_bits,
+                        int encoding, const uint8_t *values, size_t values_size, page_sizes *sizes,
+                        md_error *err);
+
+/* A dictionary page of num_entries PLAIN-encoded entries. */
+md_code page_write_dictionary(page_writer *pw, writer_buf *chunk, int64_t num_entries, const uint8_t *values,
+                              size_t values_size, page_sizes *sizes, md_error *err);
+
+#endif
