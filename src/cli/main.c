@@ -5,11 +5,14 @@
 
 #include "medallion/medallion.h"
 
+int cmd_generate(int argc, char **argv);
+
 static void print_usage(FILE *out) {
   fprintf(out,
           "usage: medallion <command> [options]\n"
           "\n"
           "commands:\n"
+          "  generate     write the synthetic clinic data set (Parquet and/or Firebird)\n"
           "  --help       show this help\n"
           "  --version    print the version\n");
 }
@@ -27,6 +30,7 @@ int main(int argc, char **argv) {
     printf("medallion %s\n", md_version());
     return 0;
   }
+  if (strcmp(argv[1], "generate") == 0) return cmd_generate(argc, argv);
   fprintf(stderr, "medallion: unknown command '%s' (try --help)\n", argv[1]);
   return 1;
 }

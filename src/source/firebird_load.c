@@ -197,6 +197,10 @@ md_code fb_load_table(fb_conn *conn, const char *table, const char *ddl, md_sour
     if (code != MD_OK) return code;
   }
   md_code code = fb_execute(conn, ddl, err);
+  /* The DDL names the table unquoted (stored upper case): insert into what it made. */
+  if (code == MD_OK) code = fb_describe_table(conn, table, stored, sizeof stored, &existing, &num_existing, err);
+  free(existing);
+  l.table = stored;
   if (code == MD_OK) code = prepare(&l, md_source_stream_schema(stream), err);
   int64_t done = 0;
   while (code == MD_OK) {
@@ -216,6 +220,11 @@ md_code fb_load_table(fb_conn *conn, const char *table, const char *ddl, md_sour
     md_batch_free(batch);
     if (code == MD_OK && progress) progress(progress_context, table, done, expected);
   }
-  loader_close(&l, code == MD_OK);
+  if (code == MD_OK) {
+    ISC_STATUS_ARRAY status;
+    if (isc_commit_transaction(status, &l.tr)) code = fb_status_error(conn, status, err, "table %s: commit failed", table);
+    else l.tr = 0;
+  }
+  loader_close(&l, false);
   return code;
 }

@@ -158,6 +158,12 @@ typedef struct gen_bill {
 } gen_bill;
 void gen_bill_facts(const gen_context *ctx, int64_t bill, gen_bill *out);
 
+/* Writes every batch of stream to dir/<table>.parquet with the generator's fixed
+ * writer options (deterministic bytes). */
+md_code generator_write_parquet(md_source_stream *stream, const char *dir, const char *table,
+                                md_generate_progress_fn progress, void *progress_context, int64_t expected,
+                                md_error *err);
+
 /* PRNG streams: one per table, and separate ones for facts other tables look up
  * (a patient's birth date and scheme), so a lookup costs a few draws. */
 enum {
