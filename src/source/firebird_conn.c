@@ -19,10 +19,12 @@ md_code fb_conn_parse(const char *connection, fb_conn *conn, md_error *err) {
   const char *colon = strchr(connection, ':');
   bool server = colon && connection[0] != '/' && connection[0] != '.' && colon > connection;
   conn->connection = strdup(connection);
-  conn->host = server ? strndup(connection, (size_t)(colon - connection)) : strdup("");
+  const char *slash = server ? memchr(connection, '/', (size_t)(colon - connection)) : NULL;
+  conn->host = server ? strndup(connection, (size_t)((slash ? slash : colon) - connection)) : strdup("");
   conn->database = strdup(server ? colon + 1 : connection);
-  char label[1200];
-  if (server) snprintf(label, sizeof label, "firebird (host %s, database %s)", conn->host ? conn->host : "", colon + 1);
+  char label[1200], port[32] = "";
+  if (slash) snprintf(port, sizeof port, ", port %.*s", (int)(colon - slash - 1), slash + 1);
+  if (server) snprintf(label, sizeof label, "firebird (host %s%s, database %s)", conn->host ? conn->host : "", port, colon + 1);
   else snprintf(label, sizeof label, "firebird (embedded, database %s)", connection);
   conn->label = strdup(label);
   if (!conn->connection || !conn->host || !conn->database || !conn->label) {
@@ -46,7 +48,8 @@ void fb_conn_close(fb_conn *conn) {
 
 static md_code code_for(ISC_STATUS gds) {
   switch (gds) {
-    case isc_login: return MD_ERR_INVALID;
+    case isc_login:
+    case isc_login_error: return MD_ERR_INVALID;
     case isc_dsql_relation_err: return MD_ERR_NOT_FOUND;
     case isc_network_error:
     case isc_io_error:
@@ -69,7 +72,7 @@ md_code fb_status_error(const fb_conn *conn, const ISC_STATUS *status, md_error 
     if (n < 0) break;
     used += (size_t)n;
   }
-  const char *hint = status[1] == isc_login ? "wrong user name or password: " : "";
+  const char *hint = status[1] == isc_login || status[1] == isc_login_error ? "wrong user name or password: " : "";
   return md_error_set(err, code_for(status[1]), "%s: %s: %s%s", conn->label, what, hint, messages);
 }
 
