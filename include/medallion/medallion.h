@@ -3,5 +3,6 @@
 #define MEDALLION_H
 #include "medallion/core.h"
 #include "medallion/parquet.h"
+#include "medallion/delta.h"
 #include "medallion/source.h"
 #endif

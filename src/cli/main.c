@@ -5,6 +5,8 @@
 
 #include "medallion/medallion.h"
 
+int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
+int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
 int cmd_generate(int argc, char **argv);
 
 static void print_usage(FILE *out) {
@@ -12,6 +14,8 @@ static void print_usage(FILE *out) {
           "usage: medallion <command> [options]\n"
           "\n"
           "commands:\n"
+          "  cat TABLE_DIR [--version N]   rows of a Delta table as canonical JSON lines\n"
+          "  history TABLE_DIR   commits of a Delta table\n"
           "  generate     write the synthetic clinic data set (Parquet and/or Firebird)\n"
           "  --help       show this help\n"
           "  --version    print the version\n");
@@ -30,6 +34,8 @@ int main(int argc, char **argv) {
     printf("medallion %s\n", md_version());
     return 0;
   }
+  if (strcmp(argv[1], "cat") == 0 && argc > 2 && md_delta_is_table(argv[2])) return cmd_delta_cat(argc - 1, argv + 1);
+  if (strcmp(argv[1], "history") == 0) return cmd_delta_history(argc - 1, argv + 1);
   if (strcmp(argv[1], "generate") == 0) return cmd_generate(argc, argv);
   fprintf(stderr, "medallion: unknown command '%s' (try --help)\n", argv[1]);
   return 1;
