@@ -26,6 +26,7 @@ static const command commands[] = {
     {"cat", cmd_cat_any, "print a Parquet file or a Delta table (TABLE_DIR [--version N]) as JSON lines"},
     {"cp", cmd_cp, "rewrite a Parquet file (codec, row group size, page size, dictionary)"},
     {"demo", cmd_demo, "write a sample billing file, read it back and print it"},
+    {"generate", cmd_generate, "write the synthetic clinic data set (Parquet folder and/or Firebird)"},
     {"history", cmd_delta_history, "print the commits of a Delta table"},
 };
 
