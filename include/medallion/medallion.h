@@ -3,4 +3,5 @@
 #define MEDALLION_H
 #include "medallion/core.h"
 #include "medallion/parquet.h"
+#include "medallion/delta.h"
 #endif

@@ -6,5 +6,7 @@
 int cmd_cat(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_delta_cat(int argc, char **argv);     /* cat TABLE_DIR: cmd_delta_cat.c */
+int cmd_delta_history(int argc, char **argv); /* history TABLE_DIR: cmd_delta_history.c */
 
 #endif

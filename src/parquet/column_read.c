@@ -324,6 +324,7 @@ static md_code append_slots(md_column *col, const pq_leaf *leaf, scratch *s, con
       s->present[slots++] = value;
     }
   }
+  if (slots == 0) return MD_OK; /* e.g. a page of empty lists: nothing to write */
   int64_t base = md_column_length(col);
   bool variable = md_type_is_variable(leaf->type);
   int64_t total_bytes = 0;

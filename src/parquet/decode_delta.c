@@ -179,9 +179,10 @@ md_code delta_byte_array_decode(const uint8_t *data, size_t size, int64_t count,
   uint64_t total = 0, previous = 0;
   for (int64_t i = 0; i < count; i++) {
     if ((uint64_t)prefixes[i] > previous) {
+      long long bad = (long long)prefixes[i];
       free(prefixes);
       return md_error_set(err, MD_ERR_CORRUPT, "DELTA_BYTE_ARRAY value %lld: prefix %lld longer than the previous value",
-                          (long long)i, (long long)prefixes[i]);
+                          (long long)i, bad);
     }
     previous = (uint64_t)prefixes[i] + out[i].length;
     total += previous;

@@ -54,11 +54,14 @@ static md_code open_footer(md_parquet_reader *r, md_error *err) {
                             r->map.leaves[c].path);
     }
   }
-  /* A chunk may claim at most this many values: generous for real files (1024
-   * values per file byte), yet it keeps a forged count from allocating gigabytes. */
+  /* A chunk may claim at most this many values: generous for real files (4096
+   * values per file byte; a constant column RLE-encodes ~1000 values per byte
+   * including page headers), yet it keeps a forged count in a small file from
+   * allocating gigabytes. */
   r->view.data = d;
   r->view.size = size;
-  r->view.rows_limit = (int64_t)(size < (1u << 20) ? (1u << 20) : size) * 1024;
+  int64_t limit = (int64_t)size * 4096;
+  r->view.rows_limit = limit < (1 << 20) ? (1 << 20) : limit;
   return MD_OK;
 }
 

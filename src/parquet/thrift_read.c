@@ -100,7 +100,7 @@ static bool is_integer_type(int type) {
  * a writer using a wider type than the IDL says is tolerated when it fits. */
 static bool read_integer(thrift_reader *r, int type, int64_t min, int64_t max, int64_t *out) {
   if (!is_integer_type(type)) return thrift_fail(r, "expected an integer field");
-  int64_t v;
+  int64_t v = 0;
   if (type == THRIFT_BYTE) {
     if (r->pos >= r->end) return thrift_fail(r, "truncated byte");
     v = (int8_t)*r->pos++;
@@ -113,21 +113,21 @@ static bool read_integer(thrift_reader *r, int type, int64_t min, int64_t max, i
 }
 
 bool thrift_read_i8(thrift_reader *r, int type, int8_t *out) {
-  int64_t v;
+  int64_t v = 0;
   if (!read_integer(r, type, INT8_MIN, INT8_MAX, &v)) return false;
   *out = (int8_t)v;
   return true;
 }
 
 bool thrift_read_i16(thrift_reader *r, int type, int16_t *out) {
-  int64_t v;
+  int64_t v = 0;
   if (!read_integer(r, type, INT16_MIN, INT16_MAX, &v)) return false;
   *out = (int16_t)v;
   return true;
 }
 
 bool thrift_read_i32(thrift_reader *r, int type, int32_t *out) {
-  int64_t v;
+  int64_t v = 0;
   if (!read_integer(r, type, INT32_MIN, INT32_MAX, &v)) return false;
   *out = (int32_t)v;
   return true;

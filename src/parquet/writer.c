@@ -29,6 +29,9 @@
 /* Rows handed to the encoders at a time: small enough that a page overshoots
  * its target by little and the dictionary limit is checked often. */
 enum { MINI_CHUNK_ROWS = 4096 };
+/* Pages also end at this many rows, so that a run-length-friendly column
+ * (constant, or all null) still comes in pages a reader can skip between. */
+enum { MAX_PAGE_ROWS = 1 << 20 };
 
 typedef struct column_writer {
   writer_leaf leaf;
@@ -43,6 +46,10 @@ typedef struct column_writer {
   int64_t index_count, index_capacity;
   /* the column chunk of the current row group */
   bool dictionary_on; /* still dictionary-encoding this chunk */
+  /* The dictionary outgrew dictionary_page_bytes in an earlier row group:
+   * later chunks start PLAIN rather than rebuild a dictionary that will most
+   * likely overflow again (high-cardinality columns such as ids). */
+  bool dictionary_gave_up;
   encode_dict dict;
   writer_buf pages; /* finished data pages, headers included */
   int64_t pages_uncompressed, pages_compressed;
@@ -116,7 +123,7 @@ static void column_reset_page(column_writer *cw) {
 
 static void column_reset_chunk(column_writer *cw, const md_parquet_write_options *options) {
   column_reset_page(cw);
-  cw->dictionary_on = options->dictionary && cw->leaf.dictionary_allowed;
+  cw->dictionary_on = options->dictionary && cw->leaf.dictionary_allowed && !cw->dictionary_gave_up;
   encode_dict_reset(&cw->dict);
   cw->pages.size = 0;
   cw->pages_uncompressed = 0;
@@ -290,6 +297,7 @@ static md_code append_rows(md_parquet_writer *w, column_writer *cw, const md_col
     code = flush_page(w, cw, err);
     if (code != MD_OK) return code;
     cw->dictionary_on = false;
+    cw->dictionary_gave_up = true;
   }
   return MD_OK;
 }
@@ -298,6 +306,7 @@ static md_code append_rows(md_parquet_writer *w, column_writer *cw, const md_col
 static int64_t mini_chunk_rows(const md_parquet_writer *w, const column_writer *cw, const md_column *column,
                                int64_t row, int64_t remaining) {
   int64_t n = remaining < MINI_CHUNK_ROWS ? remaining : MINI_CHUNK_ROWS;
+  if (n > MAX_PAGE_ROWS - cw->page_rows) n = MAX_PAGE_ROWS - cw->page_rows;
   int64_t budget = w->options.page_bytes - page_estimate(cw);
   if (budget < 1) budget = 1;
   if (!cw->dictionary_on) {
@@ -324,7 +333,7 @@ static md_code append_column(md_parquet_writer *w, column_writer *cw, const md_c
     md_code code = append_rows(w, cw, column, row + done, n, err);
     if (code != MD_OK) return code;
     done += n;
-    if (page_estimate(cw) >= w->options.page_bytes) {
+    if (page_estimate(cw) >= w->options.page_bytes || cw->page_rows >= MAX_PAGE_ROWS) {
       code = flush_page(w, cw, err);
       if (code != MD_OK) return code;
     }

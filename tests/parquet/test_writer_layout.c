@@ -206,23 +206,27 @@ static void test_writer_plain_pages_without_dictionary(void **state) {
   free(meta);
 }
 
-static void test_writer_dictionary_falls_back_to_plain_when_too_big(void **state) {
+static void test_writer_dictionary_falls_back_to_plain_when_too_big_and_stays_plain(void **state) {
   (void)state;
   md_parquet_write_options options;
   md_parquet_write_options_default(&options);
   options.dictionary_page_bytes = 2000;
   options.page_bytes = 2048;
+  options.row_group_rows = 5000;
   char path[4200];
   char *meta = write_and_check_rows(path, sizeof path, "fallback.parquet", &options, 3333, true);
-  /* name: some pages dictionary-encoded, the rest PLAIN, one dictionary page. */
+  /* name in row group 0 (rows 0-4999): some pages dictionary-encoded, the
+   * rest PLAIN; "name-é-999" is its greatest value byte-wise. */
   const char *name = strstr(meta, "\"path\":\"name\"");
   assert_non_null(name);
   assert_non_null(strstr(name, "\"encodings\":\"PLAIN, RLE, RLE_DICTIONARY\""));
   assert_non_null(strstr(name, "\"page_types\":[\"DICTIONARY_PAGE\",\"DATA_PAGE\""));
-  assert_non_null(strstr(name, "\"min\":\"name-\xc3\xa9-0\",\"max\":\"name-\xc3\xa9-9998\""));
+  assert_non_null(strstr(name, "\"min\":\"name-\xc3\xa9-0\",\"max\":\"name-\xc3\xa9-999\""));
   int data_pages = 0, dictionary_pages = 0, plain_pages = 0;
   count_pages(path, &data_pages, &dictionary_pages, &plain_pages);
-  assert_int_equal(dictionary_pages, 3); /* one per column */
+  /* One per column in row group 0; row group 1 starts PLAIN, since every
+   * column's dictionary overflowed in row group 0. */
+  assert_int_equal(dictionary_pages, 3);
   assert_true(plain_pages > 0 && plain_pages < data_pages);
   free(meta);
 }
@@ -333,7 +337,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_writer_row_groups_cut_across_batches_and_pages_cut_at_page_bytes),
       cmocka_unit_test(test_writer_plain_pages_without_dictionary),
-      cmocka_unit_test(test_writer_dictionary_falls_back_to_plain_when_too_big),
+      cmocka_unit_test(test_writer_dictionary_falls_back_to_plain_when_too_big_and_stays_plain),
       cmocka_unit_test(test_writer_publishes_atomically_and_free_without_close_leaves_nothing),
       cmocka_unit_test(test_writer_refuses_values_parquet_cannot_hold),
       cmocka_unit_test(test_writer_refuses_nested_schemas_and_null_in_required_column),
