@@ -6,7 +6,8 @@
 int cmd_cat(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
-int cmd_delta_cat(int argc, char **argv);     /* cat TABLE_DIR: cmd_delta_cat.c */
-int cmd_delta_history(int argc, char **argv); /* history TABLE_DIR: cmd_delta_history.c */
+int cmd_generate(int argc, char **argv);     /* cmd_generate.c */
+int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
+int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
 
 #endif

@@ -6,6 +6,14 @@
 #include "cli/commands.h"
 #include "medallion/medallion.h"
 
+/* `cat` serves Parquet files and Delta tables: an operand that is a Delta table
+ * directory decides (any operand, so that `cat --version 3 DIR` works too). */
+static int cmd_cat_any(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] != '-' && md_delta_is_table(argv[i])) return cmd_delta_cat(argc, argv);
+  return cmd_cat(argc, argv);
+}
+
 typedef struct command {
   const char *name;
   int (*run)(int argc, char **argv);
@@ -13,10 +21,11 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"cat", cmd_cat, "print a Parquet file (or a Delta table directory) as JSON lines"},
+    {"cat", cmd_cat_any, "print a Parquet file or a Delta table (TABLE_DIR [--version N]) as JSON lines"},
     {"cp", cmd_cp, "rewrite a Parquet file (codec, row group size, page size, dictionary)"},
-    {"history", cmd_delta_history, "print the commits of a Delta table"},
     {"demo", cmd_demo, "write a sample billing file, read it back and print it"},
+    {"generate", cmd_generate, "write the synthetic clinic data set (Parquet folder and/or Firebird)"},
+    {"history", cmd_delta_history, "print the commits of a Delta table"},
 };
 
 static void print_usage(FILE *out) {
@@ -29,19 +38,9 @@ static void print_usage(FILE *out) {
     fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fprintf(out,
           "\n"
-          "  cat FILE.parquet [--schema] [--limit N]\n"
-          "  cat TABLE_DIR [--version N]   (a Delta table: its snapshot's rows, sorted)\n"
-          "\n"
           "options:\n"
           "  -h, --help     show this help\n"
           "  --version      print the version\n");
-}
-
-/* `cat` takes a Parquet file or a Delta table directory; the table has its own command. */
-static bool names_delta_table(int argc, char **argv) {
-  for (int i = 1; i < argc; i++)
-    if (argv[i][0] != '-' && md_delta_is_table(argv[i])) return true;
-  return false;
 }
 
 int main(int argc, char **argv) {
@@ -57,7 +56,6 @@ int main(int argc, char **argv) {
     printf("medallion %s\n", md_version());
     return 0;
   }
-  if (strcmp(argv[1], "cat") == 0 && names_delta_table(argc - 1, argv + 1)) return cmd_delta_cat(argc - 1, argv + 1);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
   fprintf(stderr, "medallion: unknown command '%s' (try 'medallion --help')\n", argv[1]);
