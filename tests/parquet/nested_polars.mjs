@@ -58,7 +58,6 @@ function groupedFrame(df) {
 
 function writeFiles(dir) {
   const df = nestedFrame(3000);
-  df.writeParquet(dir + "/polars_nested_zstd.parquet", { compression: "zstd" });
   df.writeParquet(dir + "/polars_nested_snappy.parquet", { compression: "snappy", rowGroupSize: 700 });
   groupedFrame(df).writeParquet(dir + "/polars_nested_grouped.parquet", { compression: "uncompressed" });
 }

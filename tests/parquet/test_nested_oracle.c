@@ -7,7 +7,7 @@
 #include "nested_node.h"
 
 /* Few files with many random columns each: every engine start costs seconds. */
-enum { RANDOM_FILES = 5, FIELDS_PER_FILE = 14 };
+enum { RANDOM_FILES = 4, FIELDS_PER_FILE = 16 };
 
 static void test_nested_random_files_read_back_by_duckdb_and_polars(void **state) {
   (void)state;
