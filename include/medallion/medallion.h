@@ -3,4 +3,7 @@
 #define MEDALLION_H
 #include "medallion/core.h"
 #include "medallion/parquet.h"
+#include "medallion/delta.h"
+#include "medallion/compute.h"
+#include "medallion/source.h"
 #endif
