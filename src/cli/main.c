@@ -7,14 +7,22 @@
 
 int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
 int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
+int cmd_delta_write(int argc, char **argv);   /* cmd_delta_write.c */
+int cmd_delta_vacuum(int argc, char **argv);  /* cmd_delta_vacuum.c */
 
 static void print_usage(FILE *out) {
   fprintf(out,
           "usage: medallion <command> [options]\n"
           "\n"
           "commands:\n"
-          "  cat TABLE_DIR [--version N]   rows of a Delta table as canonical JSON lines\n"
-          "  history TABLE_DIR   commits of a Delta table\n"
+          "  cat TABLE_DIR [--version N | --timestamp ISO8601]\n"
+          "               rows of a Delta table as canonical JSON lines\n"
+          "  history TABLE_DIR [--json]   commits of a Delta table\n"
+          "  write TABLE_DIR --from FILE.parquet|TABLE_DIR [--mode append|overwrite|error|ignore]\n"
+          "        [--partition-by COL,...] [--merge-schema] [--replace-where PREDICATE]\n"
+          "               load rows into a Delta table (one commit)\n"
+          "  vacuum TABLE_DIR [--retain-hours H] [--dry-run] [--force]\n"
+          "               delete data files no recent version references\n"
           "  --help       show this help\n"
           "  --version    print the version\n");
 }
@@ -34,6 +42,8 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "cat") == 0 && argc > 2 && md_delta_is_table(argv[2])) return cmd_delta_cat(argc - 1, argv + 1);
   if (strcmp(argv[1], "history") == 0) return cmd_delta_history(argc - 1, argv + 1);
+  if (strcmp(argv[1], "write") == 0) return cmd_delta_write(argc - 1, argv + 1);
+  if (strcmp(argv[1], "vacuum") == 0) return cmd_delta_vacuum(argc - 1, argv + 1);
   fprintf(stderr, "medallion: unknown command '%s' (try --help)\n", argv[1]);
   return 1;
 }
