@@ -259,7 +259,7 @@ static md_code convert_fixed(const pq_leaf *leaf, const scratch *s, int64_t n, u
       return MD_OK;
     case PQ_CONV_INT96:
       for (int64_t i = 0; i < n; i++) {
-        int64_t ts = pq_int96_to_nanos(src + i * 12);
+        int64_t ts = pq_int96_to_unit(src + i * 12, leaf->type.unit);
         memcpy(dst + i * 8, &ts, 8);
       }
       return MD_OK;

@@ -143,6 +143,8 @@ md_code pq_decimal_from_be(const uint8_t *bytes, uint32_t length, uint8_t out[16
 /* INT96 timestamp (8 bytes nanoseconds of day, 4 bytes Julian day) to
  * nanoseconds since 1970-01-01; wraps on overflow. */
 int64_t pq_int96_to_nanos(const uint8_t bytes[12]);
+/* The same in unit (floored), which reaches years nanoseconds cannot (past 2262). */
+int64_t pq_int96_to_unit(const uint8_t bytes[12], md_time_unit unit);
 
 /* ------------------------------------------------------ BYTE_STREAM_SPLIT */
 

@@ -44,6 +44,20 @@ md_code pq_decimal_from_be(const uint8_t *p, uint32_t len, uint8_t out[16], md_e
   return MD_OK;
 }
 
+int64_t pq_int96_to_unit(const uint8_t bytes[12], md_time_unit unit) {
+  if (unit == MD_NANO) return pq_int96_to_nanos(bytes);
+  static const uint64_t per_day[] = {86400ull, 86400000ull, 86400000000ull};
+  static const uint64_t divisor[] = {1000000000ull, 1000000ull, 1000ull};
+  uint64_t nanos;
+  uint32_t day;
+  memcpy(&nanos, bytes, 8);
+  memcpy(&day, bytes + 8, 4);
+  uint64_t ts = (uint64_t)((int64_t)day - 2440588) * per_day[unit] + nanos / divisor[unit];
+  int64_t out;
+  memcpy(&out, &ts, sizeof out);
+  return out;
+}
+
 int64_t pq_int96_to_nanos(const uint8_t bytes[12]) {
   /* Spark and Impala wrote INT96 for legacy timestamps; Julian day 2440588 is
    * 1970-01-01. Computed in uint64 so that absurd days wrap instead of UB. */
