@@ -9,5 +9,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_generate(int argc, char **argv);     /* cmd_generate.c */
 int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
 int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
+int cmd_delta_write(int argc, char **argv);   /* cmd_delta_write.c */
+int cmd_delta_vacuum(int argc, char **argv);  /* cmd_delta_vacuum.c */
 
 #endif

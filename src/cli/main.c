@@ -25,7 +25,9 @@ static const command commands[] = {
     {"cp", cmd_cp, "rewrite a Parquet file (codec, row group size, page size, dictionary)"},
     {"demo", cmd_demo, "write a sample billing file, read it back and print it"},
     {"generate", cmd_generate, "write the synthetic clinic data set (Parquet folder and/or Firebird)"},
-    {"history", cmd_delta_history, "print the commits of a Delta table"},
+    {"history", cmd_delta_history, "print the commits of a Delta table (--json)"},
+    {"vacuum", cmd_delta_vacuum, "delete data files no recent version of a Delta table references"},
+    {"write", cmd_delta_write, "load a Parquet file or Delta table into a Delta table (one commit)"},
 };
 
 static void print_usage(FILE *out) {
