@@ -5,4 +5,5 @@
 #include "medallion/parquet.h"
 #include "medallion/delta.h"
 #include "medallion/compute.h"
+#include "medallion/source.h"
 #endif

@@ -7,6 +7,7 @@
 
 int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
 int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
+int cmd_generate(int argc, char **argv);
 
 static void print_usage(FILE *out) {
   fprintf(out,
@@ -15,6 +16,7 @@ static void print_usage(FILE *out) {
           "commands:\n"
           "  cat TABLE_DIR [--version N]   rows of a Delta table as canonical JSON lines\n"
           "  history TABLE_DIR   commits of a Delta table\n"
+          "  generate     write the synthetic clinic data set (Parquet and/or Firebird)\n"
           "  --help       show this help\n"
           "  --version    print the version\n");
 }
@@ -34,6 +36,7 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "cat") == 0 && argc > 2 && md_delta_is_table(argv[2])) return cmd_delta_cat(argc - 1, argv + 1);
   if (strcmp(argv[1], "history") == 0) return cmd_delta_history(argc - 1, argv + 1);
+  if (strcmp(argv[1], "generate") == 0) return cmd_generate(argc, argv);
   fprintf(stderr, "medallion: unknown command '%s' (try --help)\n", argv[1]);
   return 1;
 }
