@@ -17,7 +17,7 @@
 #define HC_TEST_KEY "medallion-test-key"
 #define HC_AS_OF_TEXT "2026-06-30"
 
-static void hct_date_text(int32_t days, char *out, size_t size) {
+static __attribute__((unused)) void hct_date_text(int32_t days, char *out, size_t size) {
   int64_t z = (int64_t)days + 719468;
   int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   int64_t doe = z - era * 146097;
@@ -30,7 +30,7 @@ static void hct_date_text(int32_t days, char *out, size_t size) {
 }
 
 /* Generates the source (scale, seed) into <dir>/source. */
-static void hct_generate(const char *dir, double scale, uint64_t seed) {
+static __attribute__((unused)) void hct_generate(const char *dir, double scale, uint64_t seed) {
   char src[4096];
   snprintf(src, sizeof src, "%s/source", dir);
   md_generate_options g = {{scale, seed, MD_GENERATOR_DEFAULT_AS_OF}, src, NULL, NULL, NULL};
@@ -39,7 +39,7 @@ static void hct_generate(const char *dir, double scale, uint64_t seed) {
 }
 
 /* Runs the pipeline on <dir>/source into <dir>/home; returns the run (caller frees). */
-static md_run *hct_run(const char *dir, const char *run_id, char *duck_note, size_t duck_size) {
+static __attribute__((unused)) md_run *hct_run(const char *dir, const char *run_id, char *duck_note, size_t duck_size) {
   char src[4096], home[4096];
   snprintf(src, sizeof src, "%s/source", dir);
   snprintf(home, sizeof home, "%s/home", dir);
@@ -61,7 +61,7 @@ static md_run *hct_run(const char *dir, const char *run_id, char *duck_note, siz
   return run;
 }
 
-static void hmac_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+static __attribute__((unused)) void hmac_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
     sqlite3_result_null(ctx);
@@ -78,7 +78,7 @@ static void hmac_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 /* Loads <dir>/source/<table>.parquet as table src_<table> with a _rowid column
  * (source order). Decimals become integer cents, dates ISO text, timestamps µs. */
-static void hct_load(sqlite3 *db, const char *dir, const char *table) {
+static __attribute__((unused)) void hct_load(sqlite3 *db, const char *dir, const char *table) {
   char path[4096];
   snprintf(path, sizeof path, "%s/source/%s.parquet", dir, table);
   md_parquet_reader *r = NULL;
@@ -146,7 +146,7 @@ typedef struct hct_rows {
   int64_t count, cap;
 } hct_rows;
 
-static void rows_add(hct_rows *r, const char *line) {
+static __attribute__((unused)) void rows_add(hct_rows *r, const char *line) {
   if (r->count == r->cap) {
     r->cap = r->cap ? r->cap * 2 : 256;
     r->rows = realloc(r->rows, (size_t)r->cap * sizeof *r->rows);
@@ -154,22 +154,23 @@ static void rows_add(hct_rows *r, const char *line) {
   r->rows[r->count++] = strdup(line);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static __attribute__((unused)) int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static void rows_free(hct_rows *r) {
+static __attribute__((unused)) void rows_free(hct_rows *r) {
   for (int64_t i = 0; i < r->count; i++) free(r->rows[i]);
   free(r->rows);
 }
 
-static void cell(char *line, size_t size, size_t *used, const char *text) {
+static __attribute__((unused)) void cell(char *line, size_t size, size_t *used, const char *text) {
   int w = snprintf(line + *used, size - *used, "%s%s", *used ? "|" : "", text);
   if (w > 0) *used += (size_t)w;
   if (*used >= size) *used = size - 1;
 }
 
 /* Rows of a Delta table over the columns not starting with '_' (plus
- * _reject_reason), values rendered like the SQL side. */
-static hct_rows hct_delta_rows(const char *path) {
+ * _reject_reason), values rendered like the SQL side; all columns when
+ * all_columns, except the one named skip (may be NULL). */
+static __attribute__((unused)) hct_rows hct_delta_rows_ex(const char *path, bool all_columns, const char *skip) {
   md_batch *b = NULL;
   md_error err;
   md_delta_table *t = NULL;
@@ -187,7 +188,8 @@ static hct_rows hct_delta_rows(const char *path) {
       line[0] = '\0';
       for (int c = 0; c < md_batch_num_columns(b); c++) {
         const char *name = md_field_name(md_schema_field(sc, c));
-        if (name[0] == '_' && strcmp(name, "_reject_reason") != 0) continue;
+        if (!all_columns && name[0] == '_' && strcmp(name, "_reject_reason") != 0) continue;
+        if (skip && strcmp(name, skip) == 0) continue;
         const md_column *col = md_batch_column(b, c);
         const uint8_t *v = md_column_values(col);
         md_type ty = md_column_type(col);
@@ -221,7 +223,9 @@ static hct_rows hct_delta_rows(const char *path) {
   return out;
 }
 
-static hct_rows hct_sql_rows(sqlite3 *db, const char *sql) {
+static __attribute__((unused)) hct_rows hct_delta_rows(const char *path) { return hct_delta_rows_ex(path, false, NULL); }
+
+static __attribute__((unused)) hct_rows hct_sql_rows(sqlite3 *db, const char *sql) {
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) fail_msg("SQL: %s\n%s", sqlite3_errmsg(db), sql);
   hct_rows out = {0};
@@ -247,7 +251,7 @@ static hct_rows hct_sql_rows(sqlite3 *db, const char *sql) {
 }
 
 /* Compares as multisets; prints up to 5 differing rows each way. */
-static int hct_compare(const char *what, hct_rows *got, hct_rows *want) {
+static __attribute__((unused)) int hct_compare(const char *what, hct_rows *got, hct_rows *want) {
   int64_t i = 0, j = 0, shown = 0, diffs = 0;
   while (i < got->count || j < want->count) {
     int c = i >= got->count ? 1 : j >= want->count ? -1 : strcmp(got->rows[i], want->rows[j]);
