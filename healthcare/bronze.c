@@ -72,6 +72,41 @@ static md_code with_metadata(const hc_config *cfg, const char *run_id, md_batch 
   return rc;
 }
 
+/* Compares the new rows' schema with the existing bronze table's, so that a
+ * changed source names the table, the column and both types. */
+static md_code check_schema(const hc_config *cfg, const char *table, const md_schema *data, md_error *err) {
+  char name[128], path[HC_PATH_MAX];
+  snprintf(name, sizeof name, "%s_raw", table);
+  md_code rc = hc_path(cfg, "bronze", name, path, err);
+  if (rc || !md_delta_is_table(path)) return rc;
+  md_delta_table *t = NULL;
+  md_delta_snapshot *snap = NULL;
+  rc = md_delta_table_open(path, &t, err);
+  if (rc == MD_OK) rc = md_delta_snapshot_at_version(t, -1, &snap, err);
+  const md_schema *have = rc == MD_OK ? md_delta_snapshot_schema(snap) : NULL;
+  for (int i = 0; rc == MD_OK && i < md_schema_num_fields(have); i++) {
+    const md_field *f = md_schema_field(have, i);
+    int j = md_schema_find(data, md_field_name(f));
+    char a[64], b[64];
+    md_type_to_string(md_field_type(f), a, sizeof a);
+    if (j < 0) {
+      rc = md_error_set(err, MD_ERR_SCHEMA, "source table %s: column %s (%s in %s) is missing", table, md_field_name(f),
+                        a, path);
+    } else if (!md_type_equal(md_field_type(f), md_field_type(md_schema_field(data, j)))) {
+      md_type_to_string(md_field_type(md_schema_field(data, j)), b, sizeof b);
+      rc = md_error_set(err, MD_ERR_SCHEMA, "source table %s: column %s: the source now has %s, bronze has %s", table,
+                        md_field_name(f), b, a);
+    }
+  }
+  for (int j = 0; rc == MD_OK && j < md_schema_num_fields(data); j++)
+    if (md_schema_find(have, md_field_name(md_schema_field(data, j))) < 0)
+      rc = md_error_set(err, MD_ERR_UNSUPPORTED, "source table %s: new column %s (bronze schema evolution is not "
+                        "implemented yet)", table, md_field_name(md_schema_field(data, j)));
+  md_delta_snapshot_free(snap);
+  md_delta_table_free(t);
+  return rc;
+}
+
 static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char *table, md_error *err) {
   md_source_stream *stream = NULL;
   md_batch **batches = NULL, *all = NULL;
@@ -98,8 +133,9 @@ static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char 
   }
   if (rc == MD_OK) {
     md_schema *s = bronze_schema(md_source_stream_schema(stream));
+    if (s) rc = check_schema(cfg, table, s, err);
     if (!s) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    else rc = md_batch_concat(s, batches, count, &all, err);
+    else if (rc == MD_OK) rc = md_batch_concat(s, batches, count, &all, err);
     md_schema_free(s);
   }
   for (int i = 0; i < count; i++) md_batch_free(batches[i]);

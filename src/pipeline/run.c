@@ -64,6 +64,7 @@ const char *md_asset_ctx_asset(const md_asset_ctx *ctx) { return ctx->asset; }
 
 void md_run_free(md_run *run) {
   if (!run) return;
+  for (int i = 0; run->results && i < run->count; i++) free((char *)run->results[i].name);
   free(run->results);
   free(run);
 }
@@ -132,7 +133,12 @@ md_code md_pipeline_run(const md_pipeline *pipeline, const md_run_options *optio
   bool ok = true;
   for (int i = 0; rc == MD_OK && i < n; i++) {
     md_asset_result *r = &run->results[i];
-    r->name = pipeline->assets[i].name;
+    /* The run outlives the pipeline: its names are its own. */
+    r->name = strdup(pipeline->assets[i].name);
+    if (!r->name) {
+      rc = md_error_set(err, MD_ERR_NOMEM, "run: out of memory");
+      break;
+    }
     r->rows_written = -1;
     r->version = -1;
     if (!selected[i]) {
