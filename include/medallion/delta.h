@@ -11,6 +11,7 @@
 #define MEDALLION_DELTA_H
 
 #include "medallion/core.h"
+#include "medallion/parquet.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -119,6 +120,15 @@ md_code md_delta_scan_new(const md_delta_snapshot *snapshot, const char *const *
 /* *out is NULL at the end. */
 md_code md_delta_scan_next(md_delta_scan *scan, md_batch **out, md_error *err);
 void md_delta_scan_free(md_delta_scan *scan);
+/* For engines that choose files and row groups themselves (pruning by
+ * partition values and statistics): the local path of live file i (as
+ * md_delta_snapshot_file numbers them; borrowed, NULL when out of range), and
+ * one row group of that file, read through reader (opened by the caller on
+ * that path), in the scan's output schema. md_delta_scan_read changes no
+ * state, so several threads may call it at once. */
+const char *md_delta_scan_file_path(const md_delta_scan *scan, int64_t file);
+md_code md_delta_scan_read(const md_delta_scan *scan, int64_t file, md_parquet_reader *reader, int row_group,
+                           md_batch **out, md_error *err);
 
 /* The snapshot's rows in the canonical line format of the Delta conformance
  * corpus: one JSON object per row, keys in schema order, rows sorted bytewise,

@@ -4,4 +4,6 @@
 #include "medallion/core.h"
 #include "medallion/parquet.h"
 #include "medallion/delta.h"
+#include "medallion/compute.h"
+#include "medallion/source.h"
 #endif

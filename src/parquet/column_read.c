@@ -259,7 +259,9 @@ static md_code convert_fixed(const pq_leaf *leaf, const scratch *s, int64_t n, u
       return MD_OK;
     case PQ_CONV_INT96:
       for (int64_t i = 0; i < n; i++) {
-        int64_t ts = pq_int96_to_unit(src + i * 12, leaf->type.unit);
+        int64_t ts;
+        if (!pq_int96_to_unit(src + i * 12, leaf->type.unit, &ts))
+          return md_error_set(err, MD_ERR_OVERFLOW, "INT96 timestamp outside the range of its unit (nanoseconds: years 1677-2262)");
         memcpy(dst + i * 8, &ts, 8);
       }
       return MD_OK;

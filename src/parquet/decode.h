@@ -141,10 +141,10 @@ float pq_half_to_float(uint16_t half);
  * MD_ERR_OVERFLOW if it does not fit 128 bits. */
 md_code pq_decimal_from_be(const uint8_t *bytes, uint32_t length, uint8_t out[16], md_error *err);
 /* INT96 timestamp (8 bytes nanoseconds of day, 4 bytes Julian day) to
- * nanoseconds since 1970-01-01; wraps on overflow. */
-int64_t pq_int96_to_nanos(const uint8_t bytes[12]);
-/* The same in unit (floored), which reaches years nanoseconds cannot (past 2262). */
-int64_t pq_int96_to_unit(const uint8_t bytes[12], md_time_unit unit);
+ * nanoseconds since 1970-01-01; false when that overflows int64. */
+bool pq_int96_to_nanos(const uint8_t bytes[12], int64_t *out);
+/* The same in unit (MD_MICRO reaches years nanoseconds cannot, past 2262). */
+bool pq_int96_to_unit(const uint8_t bytes[12], md_time_unit unit, int64_t *out);
 
 /* ------------------------------------------------------ BYTE_STREAM_SPLIT */
 

@@ -44,29 +44,28 @@ md_code pq_decimal_from_be(const uint8_t *p, uint32_t len, uint8_t out[16], md_e
   return MD_OK;
 }
 
-int64_t pq_int96_to_unit(const uint8_t bytes[12], md_time_unit unit) {
-  if (unit == MD_NANO) return pq_int96_to_nanos(bytes);
-  static const uint64_t per_day[] = {86400ull, 86400000ull, 86400000000ull};
-  static const uint64_t divisor[] = {1000000000ull, 1000000ull, 1000ull};
-  uint64_t nanos;
+bool pq_int96_to_unit(const uint8_t bytes[12], md_time_unit unit, int64_t *out) {
+  if (unit == MD_NANO) return pq_int96_to_nanos(bytes, out);
+  static const int64_t per_day[] = {86400, 86400000, 86400000000};
+  static const int64_t divisor[] = {1000000000, 1000000, 1000};
+  int64_t nanos;
   uint32_t day;
   memcpy(&nanos, bytes, 8);
   memcpy(&day, bytes + 8, 4);
-  uint64_t ts = (uint64_t)((int64_t)day - 2440588) * per_day[unit] + nanos / divisor[unit];
-  int64_t out;
-  memcpy(&out, &ts, sizeof out);
-  return out;
+  int64_t fraction = nanos / divisor[unit] - (nanos % divisor[unit] < 0); /* floored */
+  int64_t day_units;
+  if (__builtin_mul_overflow((int64_t)day - 2440588, per_day[unit], &day_units)) return false;
+  return !__builtin_add_overflow(day_units, fraction, out);
 }
 
-int64_t pq_int96_to_nanos(const uint8_t bytes[12]) {
+bool pq_int96_to_nanos(const uint8_t bytes[12], int64_t *out) {
   /* Spark and Impala wrote INT96 for legacy timestamps; Julian day 2440588 is
-   * 1970-01-01. Computed in uint64 so that absurd days wrap instead of UB. */
-  uint64_t nanos;
+   * 1970-01-01. Years outside 1677..2262 do not fit nanoseconds in int64. */
+  int64_t nanos;
   uint32_t day;
   memcpy(&nanos, bytes, 8);
   memcpy(&day, bytes + 8, 4);
-  uint64_t ts = (uint64_t)((int64_t)day - 2440588) * 86400000000000ull + nanos;
-  int64_t out;
-  memcpy(&out, &ts, sizeof out);
-  return out;
+  int64_t day_nanos;
+  if (__builtin_mul_overflow((int64_t)day - 2440588, (int64_t)86400000000000, &day_nanos)) return false;
+  return !__builtin_add_overflow(day_nanos, nanos, out);
 }

@@ -261,6 +261,46 @@ static void test_byte_stream_split_interleaves_streams(void **state) {
   assert_memory_equal(out, expect, 6);
 }
 
+static void test_int96_converts_julian_days_and_refuses_overflow(void **state) {
+  (void)state;
+  uint8_t v[12] = {0};
+  uint32_t day = 2440589; /* 1970-01-02 */
+  uint64_t nanos = 1000;
+  memcpy(v, &nanos, 8);
+  memcpy(v + 8, &day, 4);
+  int64_t out;
+  assert_true(pq_int96_to_nanos(v, &out));
+  assert_true(out == 86400000001000LL);
+  day = 0; /* 4713 BC: far outside int64 nanoseconds */
+  memcpy(v + 8, &day, 4);
+  assert_false(pq_int96_to_nanos(v, &out));
+}
+
+static void test_half_floats_widen_exactly(void **state) {
+  (void)state;
+  assert_true(pq_half_to_float(0x3c00) == 1.0f);
+  assert_true(pq_half_to_float(0xc000) == -2.0f);
+  assert_true(pq_half_to_float(0x0001) == 5.9604644775390625e-08f); /* smallest subnormal */
+  assert_true(pq_half_to_float(0x7c00) > 1e38f);
+  float nan = pq_half_to_float(0x7e00);
+  assert_true(nan != nan);
+}
+
+static void test_decimal_bytes_sign_extend_to_128_bits(void **state) {
+  (void)state;
+  uint8_t out[16];
+  md_error err;
+  const uint8_t minus_one[] = {0xff};
+  assert_int_equal(pq_decimal_from_be(minus_one, 1, out, &err), MD_OK);
+  for (int i = 0; i < 16; i++) assert_int_equal(out[i], 0xff);
+  const uint8_t wide[18] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x02};
+  assert_int_equal(pq_decimal_from_be(wide, 18, out, &err), MD_OK);
+  assert_int_equal(out[0], 0x02);
+  assert_int_equal(out[1], 0x01);
+  const uint8_t too_wide[17] = {0x01};
+  assert_int_equal(pq_decimal_from_be(too_wide, 17, out, &err), MD_ERR_OVERFLOW);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rle_decodes_bitpacked_then_rle_run),
@@ -278,6 +318,9 @@ int main(void) {
       cmocka_unit_test(test_delta_length_byte_array_decodes_strings),
       cmocka_unit_test(test_delta_byte_array_rebuilds_prefixes),
       cmocka_unit_test(test_byte_stream_split_interleaves_streams),
+      cmocka_unit_test(test_int96_converts_julian_days_and_refuses_overflow),
+      cmocka_unit_test(test_half_floats_widen_exactly),
+      cmocka_unit_test(test_decimal_bytes_sign_extend_to_128_bits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,15 @@
+/* commands.h — the subcommands of `medallion`, one cmd_*.c each. Each takes the
+ * arguments from its own name on (argv[0] = "cat") and returns the exit status. */
+#ifndef MEDALLION_CLI_COMMANDS_H
+#define MEDALLION_CLI_COMMANDS_H
+
+int cmd_cat(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_generate(int argc, char **argv);     /* cmd_generate.c */
+int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
+int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
+int cmd_delta_vacuum(int argc, char **argv);  /* cmd_delta_vacuum.c */
+int cmd_delta_write(int argc, char **argv);   /* cmd_delta_write.c */
+
+#endif

@@ -1,0 +1,220 @@
+/* hash_join.c — equi-joins by hashing the right (build) side once and
+ * streaming the left (probe) side batch by batch.
+ *
+ * Build rows with equal keys are chained in input order, so a probe emits
+ * matches in right-input order and the join's output order is deterministic:
+ * left order, then right order within a left row. Keys are coerced to their
+ * common type before encoding (int32 joins int64, decimals of different scales
+ * meet), and a key with a null part never matches, as in SQL. */
+#include <stdlib.h>
+
+#include "plan_internal.h"
+
+struct join_state {
+  md_join_type type;
+  md_batch *right;
+  md_schema *out_schema;
+  int num_keys;
+  char **left_keys, **right_keys; /* borrowed from the plan */
+  md_type *key_types;             /* common type per key */
+  int num_left_columns;
+  int *right_out_columns; /* right column indices that appear in the output */
+  int num_right_out;
+  key_table table;
+  int64_t *head, *tail, *next; /* chains of build rows per key id */
+  uint8_t *matched;            /* FULL: right rows that found a partner */
+};
+
+void join_free(join_state *state) {
+  if (!state) return;
+  md_batch_free(state->right);
+  md_schema_free(state->out_schema);
+  free(state->key_types);
+  free(state->right_out_columns);
+  key_table_free(&state->table);
+  free(state->head);
+  free(state->tail);
+  free(state->next);
+  free(state->matched);
+  free(state);
+}
+
+/* Key columns of batch cast to the common key types, then encoded. */
+static md_code encode_keys(const join_state *state, const md_batch *batch, char *const *names, key_rows *out,
+                           md_error *err) {
+  md_column *borrowed[16], *cast[16] = {NULL};
+  if (state->num_keys > 16) return md_error_set(err, MD_ERR_UNSUPPORTED, "join: more than 16 key columns");
+  md_code code = batch_columns_by_name(batch, names, state->num_keys, borrowed, err);
+  for (int k = 0; k < state->num_keys && code == MD_OK; k++) code = kernel_cast(borrowed[k], state->key_types[k], &cast[k], err);
+  if (code == MD_OK) code = keys_encode(cast, state->num_keys, md_batch_num_rows(batch), false, out, err);
+  for (int k = 0; k < state->num_keys; k++) md_column_free(cast[k]);
+  return code;
+}
+
+md_code join_build(const md_plan *plan, md_batch *right, const md_schema *out_schema, join_state **out, md_error *err) {
+  join_state *state = calloc(1, sizeof *state);
+  if (!state) {
+    md_batch_free(right);
+    return md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+  }
+  state->type = plan->join_type;
+  state->right = right;
+  state->num_keys = plan->num_keys;
+  state->left_keys = plan->left_keys;
+  state->right_keys = plan->right_keys;
+  state->out_schema = md_schema_copy(out_schema);
+  state->key_types = calloc((size_t)plan->num_keys, sizeof *state->key_types);
+  const md_schema *right_schema = md_batch_schema(right);
+  int right_fields = md_schema_num_fields(right_schema);
+  state->right_out_columns = calloc(right_fields > 0 ? (size_t)right_fields : 1, sizeof *state->right_out_columns);
+  int64_t rows = md_batch_num_rows(right);
+  size_t slots = (size_t)(rows > 0 ? rows : 1);
+  state->head = malloc(slots * sizeof *state->head);
+  state->tail = malloc(slots * sizeof *state->tail);
+  state->next = malloc(slots * sizeof *state->next);
+  state->matched = calloc(slots, 1);
+  key_table_init(&state->table);
+  md_code code = MD_OK;
+  if (!state->out_schema || !state->key_types || !state->right_out_columns || !state->head || !state->tail ||
+      !state->next || !state->matched)
+    code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+  for (int i = 0; i < right_fields && code == MD_OK; i++) {
+    bool is_key = false;
+    for (int k = 0; k < plan->num_keys; k++) is_key |= strcmp(plan->right_keys[k], md_field_name(md_schema_field(right_schema, i))) == 0;
+    if (!is_key) state->right_out_columns[state->num_right_out++] = i;
+  }
+  state->num_left_columns = md_schema_num_fields(out_schema) -
+                            (state->type == MD_JOIN_SEMI || state->type == MD_JOIN_ANTI ? 0 : state->num_right_out);
+  for (int k = 0; k < plan->num_keys && code == MD_OK; k++) {
+    int li = md_schema_find(out_schema, plan->left_keys[k]), ri = md_schema_find(right_schema, plan->right_keys[k]);
+    if (li < 0 || ri < 0) code = md_error_set(err, MD_ERR_NOT_FOUND, "join: key %s = %s not found", plan->left_keys[k], plan->right_keys[k]);
+    else code = expr_common_type(md_field_type(md_schema_field(out_schema, li)), md_field_type(md_schema_field(right_schema, ri)),
+                                 true, &state->key_types[k], err);
+  }
+  key_rows keys;
+  if (code == MD_OK) code = encode_keys(state, right, state->right_keys, &keys, err);
+  if (code == MD_OK) {
+    for (int64_t i = 0; i < rows && code == MD_OK; i++) {
+      state->next[i] = -1;
+      if (keys.has_null[i]) continue;
+      bool inserted;
+      int64_t id = key_table_insert(&state->table, keys.hashes[i], keys.bytes + keys.offsets[i],
+                                    keys.offsets[i + 1] - keys.offsets[i], &inserted, err);
+      if (id < 0) code = MD_ERR_NOMEM;
+      else if (inserted) state->head[id] = state->tail[id] = i;
+      else {
+        state->next[state->tail[id]] = i;
+        state->tail[id] = i;
+      }
+    }
+    keys_free(&keys);
+  }
+  if (code != MD_OK) {
+    join_free(state);
+    return code;
+  }
+  *out = state;
+  return MD_OK;
+}
+
+/* Growing pair lists. */
+typedef struct pairs {
+  int64_t *left, *right;
+  int64_t count, capacity;
+} pairs;
+
+static bool pairs_push(pairs *p, int64_t l, int64_t r) {
+  if (p->count == p->capacity) {
+    int64_t cap = p->capacity ? p->capacity * 2 : 1024;
+    int64_t *left = realloc(p->left, (size_t)cap * sizeof *left);
+    if (!left) return false;
+    p->left = left;
+    int64_t *right = realloc(p->right, (size_t)cap * sizeof *right);
+    if (!right) return false;
+    p->right = right;
+    p->capacity = cap;
+  }
+  p->left[p->count] = l;
+  p->right[p->count++] = r;
+  return true;
+}
+
+/* Output batch: left columns at left[], right output columns at right[]. For
+ * unmatched right rows of a full join, key_fill supplies the left key columns. */
+static md_code assemble(join_state *state, const md_batch *left, const pairs *p, bool key_fill, md_batch **out,
+                        md_error *err) {
+  bool left_only = state->type == MD_JOIN_SEMI || state->type == MD_JOIN_ANTI;
+  int n = md_schema_num_fields(state->out_schema);
+  md_column **columns = calloc((size_t)(n > 0 ? n : 1), sizeof *columns);
+  md_schema *schema = md_schema_copy(state->out_schema);
+  md_code code = columns && schema ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+  for (int i = 0; i < state->num_left_columns && code == MD_OK; i++) {
+    const md_field *field = md_schema_field(state->out_schema, i);
+    int key = -1;
+    for (int k = 0; key_fill && k < state->num_keys; k++)
+      if (strcmp(state->left_keys[k], md_field_name(field)) == 0) key = k;
+    if (key >= 0) {
+      md_column *right_key = md_batch_column(state->right, md_schema_find(md_batch_schema(state->right), state->right_keys[key]));
+      md_column *taken = NULL;
+      code = column_take(right_key, p->right, p->count, &taken, err);
+      if (code == MD_OK) code = kernel_cast(taken, md_field_type(field), &columns[i], err);
+      md_column_free(taken);
+    } else if (left) {
+      code = column_take(md_batch_column(left, i), p->left, p->count, &columns[i], err);
+    } else {
+      columns[i] = md_column_new_for_field(field);
+      code = columns[i] ? md_column_append_nulls(columns[i], p->count, err) : md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+    }
+  }
+  for (int j = 0; !left_only && j < state->num_right_out && code == MD_OK; j++)
+    code = column_take(md_batch_column(state->right, state->right_out_columns[j]), p->right, p->count,
+                       &columns[state->num_left_columns + j], err);
+  return batch_build(schema, columns, n, code, out, err);
+}
+
+md_code join_probe(join_state *state, const md_batch *left, md_batch **out, md_error *err) {
+  key_rows keys;
+  md_code code = encode_keys(state, left, state->left_keys, &keys, err);
+  if (code != MD_OK) return code;
+  pairs p = {0};
+  int64_t n = md_batch_num_rows(left);
+  md_join_type type = state->type;
+  for (int64_t i = 0; i < n && code == MD_OK; i++) {
+    int64_t id = keys.has_null[i] ? -1
+                                  : key_table_find(&state->table, keys.hashes[i], keys.bytes + keys.offsets[i],
+                                                   keys.offsets[i + 1] - keys.offsets[i]);
+    bool ok = true;
+    if (type == MD_JOIN_SEMI || type == MD_JOIN_ANTI) {
+      if ((id >= 0) == (type == MD_JOIN_SEMI)) ok = pairs_push(&p, i, -1);
+    } else if (id < 0) {
+      if (type != MD_JOIN_INNER) ok = pairs_push(&p, i, -1);
+    } else {
+      for (int64_t r = state->head[id]; r >= 0 && ok; r = state->next[r]) {
+        ok = pairs_push(&p, i, r);
+        if (type == MD_JOIN_FULL) state->matched[r] = 1; /* probes may run in parallel otherwise */
+      }
+    }
+    if (!ok) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory for %lld output rows", (long long)p.count);
+  }
+  keys_free(&keys);
+  if (code == MD_OK) code = assemble(state, left, &p, false, out, err);
+  free(p.left);
+  free(p.right);
+  return code;
+}
+
+md_code join_unmatched(join_state *state, md_batch **out, md_error *err) {
+  *out = NULL;
+  pairs p = {0};
+  int64_t rows = md_batch_num_rows(state->right);
+  for (int64_t r = 0; r < rows; r++)
+    if (!state->matched[r] && !pairs_push(&p, -1, r)) {
+      free(p.left);
+      free(p.right);
+      return md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+    }
+  md_code code = p.count > 0 ? assemble(state, NULL, &p, true, out, err) : MD_OK;
+  free(p.left);
+  free(p.right);
+  return code;
+}

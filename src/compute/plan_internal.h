@@ -1,0 +1,145 @@
+/* plan_internal.h — the plan tree, the key encoding and hash table shared by
+ * joins, aggregation and keep-latest, and the operator entry points the
+ * executor calls. Private to src/compute. */
+#ifndef MEDALLION_COMPUTE_PLAN_INTERNAL_H
+#define MEDALLION_COMPUTE_PLAN_INTERNAL_H
+
+#include "compute_internal.h"
+
+typedef enum plan_kind {
+  PLAN_SOURCE,
+  PLAN_FILTER,
+  PLAN_PROJECT,
+  PLAN_JOIN,
+  PLAN_AGGREGATE,
+  PLAN_SORT,
+  PLAN_KEEP_LATEST,
+  PLAN_UNION,
+  PLAN_LIMIT
+} plan_kind;
+
+typedef struct scan_source scan_source;
+
+struct md_plan {
+  plan_kind kind;
+  int num_inputs;
+  md_plan **inputs;
+  /* SOURCE: the batches, and after projection pushdown the columns kept
+   * (indices into source_schema; NULL = all). */
+  md_schema *source_schema;
+  md_batch **batches;
+  int num_batches;
+  int *source_columns;
+  int num_source_columns;
+  /* SOURCE that scans files instead of batches, and a copy of the filter
+   * directly above it, used only to skip data by statistics. */
+  scan_source *scan;
+  md_expr *scan_predicate;
+  /* FILTER */
+  md_expr *predicate;
+  /* PROJECT */
+  md_expr **exprs;
+  char **names;
+  int num_exprs;
+  /* JOIN (left_keys/right_keys), AGGREGATE and KEEP_LATEST (keys) */
+  md_join_type join_type;
+  char **left_keys, **right_keys, **keys;
+  int num_keys;
+  /* JOIN: output names of the right input's columns, fixed when first derived so
+   * that pruning columns can never change a "_right" suffix. NULL entries are
+   * the right keys (not output). */
+  char **right_input_names, **right_output_names;
+  int num_right_output_names;
+  /* AGGREGATE */
+  md_agg *aggs; /* column and name strings owned */
+  int num_aggs;
+  /* SORT */
+  md_sort_key *sort_keys; /* column strings owned */
+  int num_sort_keys;
+  /* KEEP_LATEST */
+  char *order_column;
+  /* LIMIT */
+  int64_t limit;
+  bool optimized;
+};
+
+md_plan *plan_new(plan_kind kind, int num_inputs);
+/* Output schema with every name and type checked. */
+md_code plan_derive_schema(md_plan *plan, md_schema **out, md_error *err);
+/* The join's output name for the right input's column input_name. */
+const char *plan_right_output_name(const md_plan *plan, const char *input_name);
+/* "Filter", "HashJoin", ... */
+const char *plan_kind_name(plan_kind kind);
+void plan_optimize(md_plan *plan, md_error *err);
+char **strings_copy(const char *const *strings, int n);
+void strings_free(char **strings, int n);
+
+/* ------------------------------------------------------------ row keys */
+
+/* Key columns of n rows encoded as one byte string per row, so that equal keys
+ * are equal bytes whatever the column types: integers, dates and timestamps as
+ * int64, floats as normalised float64, decimals as 16 bytes, strings as length
+ * + bytes. With null_tags each value is preceded by a validity byte (grouping:
+ * nulls form a group); without, rows with a null part are flagged instead
+ * (joins: a null key never matches). */
+typedef struct key_rows {
+  uint8_t *bytes;
+  int64_t *offsets; /* n + 1 */
+  uint64_t *hashes;
+  uint8_t *has_null; /* 1 when any part is null */
+  int64_t n;
+} key_rows;
+
+md_code keys_encode(md_column *const *columns, int num_columns, int64_t n, bool null_tags, key_rows *out,
+                    md_error *err);
+void keys_free(key_rows *keys);
+
+/* Distinct keys, each given a dense id in insertion order. */
+typedef struct key_table {
+  int64_t *slots; /* entry id or -1 */
+  int64_t capacity;
+  uint64_t *hashes;
+  int64_t *offsets; /* count + 1 into arena */
+  uint8_t *arena;
+  int64_t arena_used, arena_capacity;
+  int64_t count, entries_capacity;
+} key_table;
+
+void key_table_init(key_table *table);
+void key_table_free(key_table *table);
+/* The key's id, inserting it when new (*inserted tells which); -1 on OOM. */
+int64_t key_table_insert(key_table *table, uint64_t hash, const uint8_t *key, int64_t len, bool *inserted,
+                         md_error *err);
+int64_t key_table_find(const key_table *table, uint64_t hash, const uint8_t *key, int64_t len);
+
+/* ------------------------------------------------------------ operators */
+
+/* Columns of batch named names (borrowed); NOT_FOUND naming what is missing. */
+md_code batch_columns_by_name(const md_batch *batch, char *const *names, int n, md_column **out, md_error *err);
+md_code batch_filter(const md_batch *batch, const md_expr *predicate, md_batch **out, md_error *err);
+md_code batch_project(const md_batch *batch, const md_plan *project, const md_schema *schema, md_batch **out,
+                      md_error *err);
+/* Rows [offset, offset + length) as a new batch. */
+md_code batch_slice(const md_batch *batch, int64_t offset, int64_t length, md_batch **out, md_error *err);
+
+typedef struct join_state join_state;
+/* Takes ownership of right (all right rows in one batch). */
+md_code join_build(const md_plan *plan, md_batch *right, const md_schema *out_schema, join_state **out, md_error *err);
+md_code join_probe(join_state *state, const md_batch *left, md_batch **out, md_error *err);
+/* FULL: the right rows nothing matched (NULL *out when none). */
+md_code join_unmatched(join_state *state, md_batch **out, md_error *err);
+void join_free(join_state *state);
+
+typedef struct agg_state agg_state;
+md_code agg_new(const md_plan *plan, const md_schema *input, const md_schema *out_schema, agg_state **out,
+                md_error *err);
+md_code agg_consume(agg_state *state, const md_batch *batch, md_error *err);
+md_code agg_finish(agg_state *state, md_batch **out, md_error *err);
+void agg_free(agg_state *state);
+
+/* Whole-input operators over one concatenated batch. */
+md_code sort_batch(const md_batch *batch, const md_sort_key *keys, int num_keys, md_batch **out, md_error *err);
+md_code keep_latest_batch(const md_batch *batch, char *const *keys, int num_keys, const char *order_column,
+                          md_batch **out, md_error *err);
+
+#endif
