@@ -62,24 +62,27 @@ int cmd_delta_cat(int argc, char **argv) {
       char *end = NULL;
       version = strtoll(argv[++i], &end, 10);
       if (!*argv[i] || *end || version < 0) {
-        fprintf(stderr, "medallion cat: --version wants a version number, not '%s'\n", argv[i]);
+        fprintf(stderr, "medallion: cat: --version wants a version number, not '%s'\n", argv[i]);
         return 1;
       }
     } else if (strcmp(argv[i], "--timestamp") == 0 && i + 1 < argc) {
       by_time = parse_iso8601(argv[++i], &timestamp);
       if (!by_time) {
-        fprintf(stderr, "medallion cat: --timestamp wants ISO 8601 (2024-01-31T12:00:00Z), not '%s'\n", argv[i]);
+        fprintf(stderr, "medallion: cat: --timestamp wants ISO 8601 (2024-01-31T12:00:00Z), not '%s'\n", argv[i]);
         return 1;
       }
+    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      printf("%s", USAGE);
+      return 0;
     } else if (!path && argv[i][0] != '-') {
       path = argv[i];
     } else {
-      fprintf(stderr, "%s", USAGE);
+      fprintf(stderr, "medallion: cat: unexpected argument '%s' (try 'medallion cat --help')\n", argv[i]);
       return 1;
     }
   }
   if (!path || (by_time && version >= 0)) {
-    fprintf(stderr, "%s", USAGE);
+    fprintf(stderr, "medallion: cat: missing argument TABLE_DIR, or both --version and --timestamp\n");
     return 1;
   }
   md_error err;
@@ -92,10 +95,10 @@ int cmd_delta_cat(int argc, char **argv) {
   else if (rc == MD_OK) rc = md_delta_snapshot_at_version(table, version, &snapshot, &err);
   if (rc == MD_OK) rc = md_delta_snapshot_canonical(snapshot, &text, &len, &err);
   if (rc == MD_OK && fwrite(text, 1, len, stdout) != len) {
-    fprintf(stderr, "medallion cat: write failed\n");
+    fprintf(stderr, "medallion: cat: write failed\n");
     rc = MD_ERR_IO;
   } else if (rc != MD_OK) {
-    fprintf(stderr, "medallion cat: %s\n", err.message);
+    fprintf(stderr, "medallion: cat: %s\n", err.message);
   }
   free(text);
   md_delta_snapshot_free(snapshot);

@@ -48,21 +48,28 @@ static void print_plain(const md_delta_commit_info *info) {
 
 int cmd_delta_history(int argc, char **argv) {
   const char *path = NULL;
-  bool json = false, usage = argc < 2;
+  bool json = false, usage = false;
+  const char *bad = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--json") == 0) json = true;
     else if (!path && argv[i][0] != '-') path = argv[i];
-    else usage = true;
+    else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) usage = true;
+    else bad = argv[i];
   }
-  if (usage || !path) {
-    fprintf(stderr, "usage: medallion history TABLE_DIR [--json]\n");
+  if (usage) {
+    printf("usage: medallion history TABLE_DIR [--json]\n");
+    return 0;
+  }
+  if (bad || !path) {
+    if (bad) fprintf(stderr, "medallion: history: unexpected argument '%s'\n", bad);
+    else fprintf(stderr, "medallion: history: missing argument TABLE_DIR\n");
     return 1;
   }
   md_error err;
   md_delta_table *table = NULL;
   md_delta_history *history = NULL;
   if (md_delta_table_open(path, &table, &err) != MD_OK || md_delta_table_history(table, &history, &err) != MD_OK) {
-    fprintf(stderr, "medallion history: %s\n", err.message);
+    fprintf(stderr, "medallion: history: %s\n", err.message);
     md_delta_table_free(table);
     return 1;
   }

@@ -87,21 +87,24 @@ int cmd_delta_write(int argc, char **argv) {
     if (strcmp(argv[i], "--from") == 0 && has_value) from = argv[++i];
     else if (strcmp(argv[i], "--mode") == 0 && has_value) {
       if (!parse_mode(argv[++i], &o.mode)) {
-        fprintf(stderr, "medallion write: unknown mode '%s'\n%s", argv[i], USAGE);
+        fprintf(stderr, "medallion: write: unknown --mode '%s' (append, overwrite, error or ignore)\n", argv[i]);
         return 1;
       }
       mode_given = true;
     } else if (strcmp(argv[i], "--partition-by") == 0 && has_value) partition_by = argv[++i];
     else if (strcmp(argv[i], "--merge-schema") == 0) o.merge_schema = true;
     else if (strcmp(argv[i], "--replace-where") == 0 && has_value) o.replace_where = argv[++i];
-    else if (!path && argv[i][0] != '-') path = argv[i];
+    else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      printf("%s", USAGE);
+      return 0;
+    } else if (!path && argv[i][0] != '-') path = argv[i];
     else {
-      fprintf(stderr, "%s", USAGE);
+      fprintf(stderr, "medallion: write: unexpected argument '%s' (try 'medallion write --help')\n", argv[i]);
       return 1;
     }
   }
   if (!path || !from) {
-    fprintf(stderr, "%s", USAGE);
+    fprintf(stderr, "medallion: write: missing argument %s\n", path ? "--from SOURCE" : "TABLE_DIR");
     return 1;
   }
   if (o.replace_where && !mode_given) o.mode = MD_DELTA_OVERWRITE;
@@ -118,7 +121,7 @@ int cmd_delta_write(int argc, char **argv) {
     rc = md_error_set(&err, MD_ERR_INVALID, "%s has no rows or row groups to take the schema from", from);
   if (rc == MD_OK) rc = md_delta_write(path, batches.items, batches.count, &o, &version, &err);
   if (rc == MD_OK) printf("%s: version %lld\n", path, (long long)version);
-  else fprintf(stderr, "medallion write: %s\n", err.message);
+  else fprintf(stderr, "medallion: write: %s\n", err.message);
   for (int i = 0; i < batches.count; i++) md_batch_free(batches.items[i]);
   free(batches.items);
   free(cols);

@@ -22,13 +22,14 @@ typedef struct command {
 
 static const command commands[] = {
     {"assets", cmd_assets, "print the pipeline's assets and their dependencies"},
-    {"cat", cmd_cat_any, "print a Parquet file or a Delta table (TABLE_DIR [--version N]) as JSON lines"},
+    {"cat", cmd_cat_any,
+     "print a Parquet file or a Delta table (TABLE_DIR [--version N | --timestamp ISO8601]) as JSON lines"},
     {"cp", cmd_cp, "rewrite a Parquet file (codec, row group size, page size, dictionary)"},
     {"demo", cmd_demo, "write a sample billing file, read it back and print it"},
     {"generate", cmd_generate, "write the synthetic clinic data set (Parquet folder and/or Firebird)"},
+    {"history", cmd_delta_history, "print the commits of a Delta table (TABLE_DIR [--json])"},
     {"run", cmd_run, "run the healthcare pipeline (bronze, silver, gold, legacy outputs)"},
     {"runs", cmd_runs, "print the run history, or one run's assets and checks (runs show ID)"},
-    {"history", cmd_delta_history, "print the commits of a Delta table (--json)"},
     {"vacuum", cmd_delta_vacuum, "delete data files no recent version of a Delta table references"},
     {"write", cmd_delta_write, "load a Parquet file or Delta table into a Delta table (one commit)"},
 };
