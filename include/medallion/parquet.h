@@ -4,8 +4,10 @@
  * apache/parquet-format (parquet.thrift, Encodings.md, LogicalTypes.md).
  * Reading maps Parquet types to core types (logical type first, then converted
  * type, then physical type); writing maps each core type to its standard
- * logical type. Nested columns (LIST, MAP, STRUCT) are read when supported by
- * the reader; otherwise refused with "unsupported nested column <path>". */
+ * logical type. Nested columns (LIST, MAP, STRUCT, any depth) are read and
+ * written; the writer uses the standard three-level LIST (`list` / `element`)
+ * and MAP (`key_value` / required `key`, `value`) layouts, and refuses a null
+ * map key or a null under a non-nullable field. */
 #ifndef MEDALLION_PARQUET_H
 #define MEDALLION_PARQUET_H
 

@@ -400,9 +400,10 @@ static md_code append_leaf_levels(void *ctx, int leaf, const md_column *column, 
                                   md_error *err) {
   md_parquet_writer *w = ctx;
   column_writer *cw = &w->columns[leaf];
+  /* Only the levels the page will hold (a struct leaf has no repetition). */
   size_t bytes = (size_t)levels->count * sizeof(uint32_t);
-  writer_buf_append(&cw->page_def, levels->def, bytes);
-  writer_buf_append(&cw->page_rep, levels->rep, bytes);
+  if (cw->leaf.max_def > 0) writer_buf_append(&cw->page_def, levels->def, bytes);
+  if (cw->leaf.max_rep > 0) writer_buf_append(&cw->page_rep, levels->rep, bytes);
   if (cw->page_def.failed || cw->page_rep.failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
   int64_t nulls = levels->count - levels->values;
   if (levels->count > w->slice_entries) w->slice_entries = levels->count;
