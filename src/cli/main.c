@@ -6,13 +6,11 @@
 #include "cli/commands.h"
 #include "medallion/medallion.h"
 
-/* `cat` serves Parquet files and Delta tables: the first operand decides. */
+/* `cat` serves Parquet files and Delta tables: an operand that is a Delta table
+ * directory decides (any operand, so that `cat --version 3 DIR` works too). */
 static int cmd_cat_any(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    if (argv[i][0] == '-') continue;
-    if (md_delta_is_table(argv[i])) return cmd_delta_cat(argc, argv);
-    break;
-  }
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] != '-' && md_delta_is_table(argv[i])) return cmd_delta_cat(argc, argv);
   return cmd_cat(argc, argv);
 }
 
