@@ -3,6 +3,7 @@
  *
  *   medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS]
  *   medallion_bench_parquet read FILE
+ *   medallion_bench_parquet read-nested FILE
  *
  * write: builds the ten-column table in memory (timed apart, not counted), then
  *        times writing it with the Parquet writer (snappy, dictionary on).
@@ -254,6 +255,81 @@ static int bench_read(const char *path) {
   return 0;
 }
 
+/* The nested case: a file DuckDB wrote (see duckdb_bench.mjs, write-nested)
+ * with id int64, l list<int64>, s struct<a int64, b double, c utf8>; every
+ * row group is read fully and folded the way DuckDB's query folds it. */
+typedef struct nested_checksum {
+  int64_t rows, list_values, sum_list, sum_a, c_bytes;
+  double sum_b;
+} nested_checksum;
+
+static void fold_nested(nested_checksum *sum, const md_batch *batch) {
+  int64_t n = md_batch_num_rows(batch);
+  sum->rows += n;
+  md_column *list = (md_column *)md_batch_column(batch, 1), *st = (md_column *)md_batch_column(batch, 2);
+  const uint8_t *list_valid = md_column_validity(list);
+  const int32_t *offsets = md_column_offsets(list);
+  const md_column *items = md_column_child(list, 0);
+  const int64_t *item_values = md_column_values(items);
+  const uint8_t *item_valid = md_column_validity(items);
+  for (int64_t i = 0; i < n; i++) {
+    if (list_valid && !md_bit_get(list_valid, i)) continue;
+    for (int32_t k = offsets[i]; k < offsets[i + 1]; k++) {
+      if (item_valid && !md_bit_get(item_valid, k)) continue;
+      sum->list_values++;
+      sum->sum_list += item_values[k];
+    }
+  }
+  const uint8_t *st_valid = md_column_validity(st);
+  const md_column *a = md_column_child(st, 0), *b = md_column_child(st, 1), *c = md_column_child(st, 2);
+  const int64_t *a_values = md_column_values(a);
+  const double *b_values = md_column_values(b);
+  const int32_t *c_offsets = md_column_offsets(c);
+  const uint8_t *a_valid = md_column_validity(a), *b_valid = md_column_validity(b), *c_valid = md_column_validity(c);
+  for (int64_t i = 0; i < n; i++) {
+    if (st_valid && !md_bit_get(st_valid, i)) continue;
+    if (!a_valid || md_bit_get(a_valid, i)) sum->sum_a += a_values[i];
+    if (!b_valid || md_bit_get(b_valid, i)) sum->sum_b += b_values[i];
+    if (!c_valid || md_bit_get(c_valid, i)) sum->c_bytes += c_offsets[i + 1] - c_offsets[i];
+  }
+}
+
+static int bench_read_nested(const char *path) {
+  md_error err;
+  md_error_clear(&err);
+  nested_checksum sum = {0};
+  double c0 = cpu_seconds();
+  double t0 = now_seconds();
+  md_parquet_reader *reader = NULL;
+  if (md_parquet_reader_open(path, &reader, &err) != MD_OK) return fail(NULL, &err);
+  const md_schema *schema = md_parquet_reader_schema(reader);
+  if (md_schema_num_fields(schema) != 3 || md_field_type(md_schema_field(schema, 1)).id != MD_TYPE_LIST ||
+      md_field_type(md_schema_field(schema, 2)).id != MD_TYPE_STRUCT) {
+    md_parquet_reader_free(reader);
+    fprintf(stderr, "medallion_bench_parquet: %s: not the nested benchmark table\n", path);
+    return 1;
+  }
+  for (int g = 0; g < md_parquet_reader_num_row_groups(reader); g++) {
+    md_batch *batch = NULL;
+    if (md_parquet_reader_read_row_group(reader, g, NULL, -1, &batch, &err) != MD_OK) {
+      md_parquet_reader_free(reader);
+      return fail(NULL, &err);
+    }
+    fold_nested(&sum, batch);
+    md_batch_free(batch);
+  }
+  md_parquet_reader_free(reader);
+  double t1 = now_seconds();
+  double c1 = cpu_seconds();
+  printf("{\"engine\":\"medallion\",\"phase\":\"nested\",\"rows\":%" PRId64 ",\"seconds\":%.6f,\"cpu_seconds\":%.6f,"
+         "\"bytes\":%" PRId64 ",\"checksum\":{\"rows\":\"%" PRId64 "\",\"list_values\":\"%" PRId64
+         "\",\"sum_list\":\"%" PRId64 "\",\"sum_a\":\"%" PRId64 "\",\"sum_b\":\"%.4f\",\"c_bytes\":\"%" PRId64
+         "\"},\"threads\":1,\"max_rss_kb\":%ld}\n",
+         sum.rows, t1 - t0, c1 - c0, file_size(path), sum.rows, sum.list_values, sum.sum_list, sum.sum_a, sum.sum_b,
+         sum.c_bytes, max_rss_kb());
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "write") == 0) {
     int64_t rows = strtoll(argv[3], NULL, 10);
@@ -265,6 +341,7 @@ int main(int argc, char **argv) {
     return bench_write(argv[2], rows, row_group_rows);
   }
   if (argc == 3 && strcmp(argv[1], "read") == 0) return bench_read(argv[2]);
-  fprintf(stderr, "usage: medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS] | read FILE\n");
+  if (argc == 3 && strcmp(argv[1], "read-nested") == 0) return bench_read_nested(argv[2]);
+  fprintf(stderr, "usage: medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS] | read FILE | read-nested FILE\n");
   return 2;
 }
