@@ -219,15 +219,18 @@ static void fold_batch(checksum *sum, const md_batch *batch) {
   }
 }
 
-static int bench_read(const char *path) {
+/* Times opening path and reading every row group fully, each batch folded by
+ * fold(state, batch) and freed before the next. check(schema) says whether
+ * the file is the expected table. Returns 0, or 1 after printing the error. */
+static int read_all(const char *path, bool (*check)(const md_schema *), void (*fold)(void *, const md_batch *),
+                    void *state, double *seconds, double *cpu) {
   md_error err;
   md_error_clear(&err);
-  checksum sum = {0};
   double c0 = cpu_seconds();
   double t0 = now_seconds();
   md_parquet_reader *reader = NULL;
   if (md_parquet_reader_open(path, &reader, &err) != MD_OK) return fail(NULL, &err);
-  if (md_schema_num_fields(md_parquet_reader_schema(reader)) != NUM_COLS) {
+  if (!check(md_parquet_reader_schema(reader))) {
     md_parquet_reader_free(reader);
     fprintf(stderr, "medallion_bench_parquet: %s: not the benchmark table\n", path);
     return 1;
@@ -238,19 +241,30 @@ static int bench_read(const char *path) {
       md_parquet_reader_free(reader);
       return fail(NULL, &err);
     }
-    fold_batch(&sum, batch);
+    fold(state, batch);
     md_batch_free(batch);
   }
   md_parquet_reader_free(reader);
-  double t1 = now_seconds();
-  double c1 = cpu_seconds();
+  *seconds = now_seconds() - t0;
+  *cpu = cpu_seconds() - c0;
+  return 0;
+}
+
+static bool is_flat_table(const md_schema *schema) { return md_schema_num_fields(schema) == NUM_COLS; }
+
+static void fold_flat(void *state, const md_batch *batch) { fold_batch(state, batch); }
+
+static int bench_read(const char *path) {
+  checksum sum = {0};
+  double seconds, cpu;
+  if (read_all(path, is_flat_table, fold_flat, &sum, &seconds, &cpu)) return 1;
   int64_t amount_int = (int64_t)(sum.sum_amount / 100), amount_frac = (int64_t)(sum.sum_amount % 100);
   printf("{\"engine\":\"medallion\",\"phase\":\"read\",\"rows\":%" PRId64 ",\"seconds\":%.6f,\"cpu_seconds\":%.6f,"
          "\"bytes\":%" PRId64 ",\"checksum\":{\"rows\":\"%" PRId64 "\",\"sum_id\":\"%" PRId64 "\",\"sum_qty\":\"%" PRId64
          "\",\"sum_amount\":\"%" PRId64 ".%02" PRId64 "\",\"days\":\"%" PRId64 "\",\"tss\":\"%" PRId64
          "\",\"sum_price\":\"%.4f\",\"category_bytes\":\"%" PRId64 "\",\"name_bytes\":\"%" PRId64
          "\",\"flags\":\"%" PRId64 "\",\"sum_ref\":\"%" PRId64 "\"},\"threads\":1,\"max_rss_kb\":%ld}\n",
-         sum.rows, t1 - t0, c1 - c0, file_size(path), sum.rows, sum.sum_id, sum.sum_qty, amount_int, amount_frac, sum.days,
+         sum.rows, seconds, cpu, file_size(path), sum.rows, sum.sum_id, sum.sum_qty, amount_int, amount_frac, sum.days,
          sum.tss, sum.sum_price, sum.category_bytes, sum.name_bytes, sum.flags, sum.sum_ref, max_rss_kb());
   return 0;
 }
@@ -294,38 +308,22 @@ static void fold_nested(nested_checksum *sum, const md_batch *batch) {
   }
 }
 
+static bool is_nested_table(const md_schema *schema) {
+  return md_schema_num_fields(schema) == 3 && md_field_type(md_schema_field(schema, 1)).id == MD_TYPE_LIST &&
+         md_field_type(md_schema_field(schema, 2)).id == MD_TYPE_STRUCT;
+}
+
+static void fold_nested_state(void *state, const md_batch *batch) { fold_nested(state, batch); }
+
 static int bench_read_nested(const char *path) {
-  md_error err;
-  md_error_clear(&err);
   nested_checksum sum = {0};
-  double c0 = cpu_seconds();
-  double t0 = now_seconds();
-  md_parquet_reader *reader = NULL;
-  if (md_parquet_reader_open(path, &reader, &err) != MD_OK) return fail(NULL, &err);
-  const md_schema *schema = md_parquet_reader_schema(reader);
-  if (md_schema_num_fields(schema) != 3 || md_field_type(md_schema_field(schema, 1)).id != MD_TYPE_LIST ||
-      md_field_type(md_schema_field(schema, 2)).id != MD_TYPE_STRUCT) {
-    md_parquet_reader_free(reader);
-    fprintf(stderr, "medallion_bench_parquet: %s: not the nested benchmark table\n", path);
-    return 1;
-  }
-  for (int g = 0; g < md_parquet_reader_num_row_groups(reader); g++) {
-    md_batch *batch = NULL;
-    if (md_parquet_reader_read_row_group(reader, g, NULL, -1, &batch, &err) != MD_OK) {
-      md_parquet_reader_free(reader);
-      return fail(NULL, &err);
-    }
-    fold_nested(&sum, batch);
-    md_batch_free(batch);
-  }
-  md_parquet_reader_free(reader);
-  double t1 = now_seconds();
-  double c1 = cpu_seconds();
+  double seconds, cpu;
+  if (read_all(path, is_nested_table, fold_nested_state, &sum, &seconds, &cpu)) return 1;
   printf("{\"engine\":\"medallion\",\"phase\":\"nested\",\"rows\":%" PRId64 ",\"seconds\":%.6f,\"cpu_seconds\":%.6f,"
          "\"bytes\":%" PRId64 ",\"checksum\":{\"rows\":\"%" PRId64 "\",\"list_values\":\"%" PRId64
          "\",\"sum_list\":\"%" PRId64 "\",\"sum_a\":\"%" PRId64 "\",\"sum_b\":\"%.4f\",\"c_bytes\":\"%" PRId64
          "\"},\"threads\":1,\"max_rss_kb\":%ld}\n",
-         sum.rows, t1 - t0, c1 - c0, file_size(path), sum.rows, sum.list_values, sum.sum_list, sum.sum_a, sum.sum_b,
+         sum.rows, seconds, cpu, file_size(path), sum.rows, sum.list_values, sum.sum_list, sum.sum_a, sum.sum_b,
          sum.c_bytes, max_rss_kb());
   return 0;
 }
