@@ -28,6 +28,8 @@ typedef struct scratch {
   size_t levels_cap;
   uint8_t *present;    /* per slot of the current page: 1 = value, 0 = null */
   size_t present_cap;
+  int16_t *slot_def;   /* direct path, nested leaves: the def level of each slot */
+  size_t slot_def_cap;
 } scratch;
 
 typedef struct dictionary {
@@ -44,6 +46,8 @@ typedef struct dictionary {
 static md_code grow(void **buf, size_t *cap, size_t count, size_t elem, md_error *err) {
   if (count <= *cap && *buf) return MD_OK;
   size_t want = count < 1024 ? 1024 : count;
+  if (*buf && want < *cap + *cap / 2 && *cap + *cap / 2 <= SIZE_MAX / 2 / elem)
+    want = *cap + *cap / 2; /* levels kept for a whole chunk grow page by page: not one realloc each */
   void *p = realloc(*buf, want * elem);
   if (!p) return md_error_set(err, MD_ERR_NOMEM, "out of memory for %zu values", want);
   *buf = p;
@@ -60,6 +64,7 @@ static void scratch_free(scratch *s) {
   free(s->def);
   free(s->rep);
   free(s->present);
+  free(s->slot_def);
 }
 
 static void dictionary_free(dictionary *d) {
@@ -599,8 +604,8 @@ static md_code reserve_bytes(md_column *col, int64_t total, int64_t slots, int64
 /* Appends a flat page's n slots straight from the page. *handled = false when
  * the page's encoding or the leaf's conversion needs the general path. */
 static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page *page, const dictionary *dict,
-                             scratch *s, const int16_t *def, int64_t n, int64_t n_present, int64_t remaining,
-                             int64_t byte_cap, bool *handled, md_error *err) {
+                             scratch *s, const int16_t *def, const int16_t *rep, int64_t n, int64_t n_present,
+                             int64_t remaining, int64_t byte_cap, bool *handled, md_error *err) {
   *handled = false;
   int32_t enc = page->header.encoding;
   bool dict_enc = enc == PQ_ENC_PLAIN_DICTIONARY || enc == PQ_ENC_RLE_DICTIONARY;
@@ -609,6 +614,21 @@ static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page 
   store_kind kind = bytes ? STORE_NONE : direct_store(leaf);
   if (!bytes && kind == STORE_NONE) return MD_OK;
   *handled = true;
+  if (def && (rep || leaf->slot_def > 0)) {
+    /* Nested leaf: keep the level entries that are slots of this column (an
+     * empty or null list above has none); values sit at the slots whose def
+     * is max_def, so the flat loops below apply to the compacted levels. */
+    md_code rc = grow((void **)&s->slot_def, &s->slot_def_cap, (size_t)n, sizeof *s->slot_def, err);
+    if (rc) return rc;
+    int64_t slots = 0;
+    for (int64_t i = 0; i < n; i++) {
+      s->slot_def[slots] = def[i];
+      slots += (!rep || rep[i] <= leaf->slot_rep) && def[i] >= leaf->slot_def;
+    }
+    def = s->slot_def;
+    n = slots;
+    if (n == 0) return MD_OK;
+  }
   bool nulls = n_present < n;
   if (nulls && !def) return md_error_set(err, MD_ERR_INTERNAL, "nulls without levels");
   int64_t base = md_column_length(col);
@@ -771,9 +791,9 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
         if (leaf->max_rep > 0 && done == 0 && n > 0 && rep[0] != 0)
           rc = md_error_set(err, MD_ERR_CORRUPT, "first repetition level is %d, not 0", rep[0]);
         bool handled = false;
-        if (!rc && direct)
-          rc = append_direct(col, leaf, &page, dict, s, leaf->max_def ? def : NULL, n, present,
-                             meta->num_values - done, byte_cap, &handled, err);
+        if (!rc)
+          rc = append_direct(col, leaf, &page, dict, s, leaf->max_def ? def : NULL, leaf->max_rep ? rep : NULL, n,
+                             present, meta->num_values - done, byte_cap, &handled, err);
         if (!rc && !handled) rc = decode_dense(&page, dict, leaf, present, s, err);
         if (!rc && !handled) {
           bool flat = leaf->max_def == 0 && leaf->max_rep == 0;
