@@ -40,6 +40,7 @@
 #define MEDALLION_COMPUTE_H
 
 #include "medallion/core.h"
+#include "medallion/delta.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -174,6 +175,18 @@ typedef struct md_sort_key {
 /* A source over in-memory batches (borrowed: their columns are referenced, not
  * copied). schema is copied; every batch must match it. */
 md_plan *md_plan_from_batches(const md_schema *schema, md_batch *const *batches, int num_batches);
+/* A scan of Parquet files (paths copied), one batch per row group. The first
+ * file is opened now for the schema; every file must have those columns (by
+ * name, same types; extra columns are ignored). A filter directly above the
+ * scan (where predicate pushdown puts it) skips row groups whose statistics
+ * (min, max, null count) prove that no row passes; comparisons of a column
+ * with a literal, in-set, is [not] null, and/or of those are understood.
+ * Projection pushdown reads only the columns used. */
+md_code md_plan_scan_parquet(const char *const *paths, int num_paths, md_plan **out, md_error *err);
+/* A scan of a Delta snapshot's live files (borrowed: it must outlive the plan
+ * and its streams). Files are skipped by partition values and add-action
+ * statistics, then row groups as above. */
+md_code md_plan_scan_delta(const md_delta_snapshot *snapshot, md_plan **out, md_error *err);
 /* Rows where predicate is true (null counts as false). */
 md_plan *md_plan_filter(md_plan *input, md_expr *predicate);
 /* One output column per expression, named names[i]. */
@@ -220,6 +233,14 @@ md_code md_plan_execute(md_plan *plan, const md_exec_options *options, md_stream
 md_code md_stream_next(md_stream *stream, md_batch **out, md_error *err);
 const md_schema *md_stream_schema(const md_stream *stream);
 void md_stream_free(md_stream *stream);
+
+/* What the stream's scans have read so far (pruned data is not read). */
+typedef struct md_scan_stats {
+  int64_t files_total, files_read;           /* files listed, files opened */
+  int64_t row_groups_total, row_groups_read; /* in the files opened */
+  int64_t rows_read;
+} md_scan_stats;
+void md_stream_scan_stats(const md_stream *stream, md_scan_stats *out);
 /* Execute and gather every row into one batch. */
 md_code md_plan_collect(md_plan *plan, const md_exec_options *options, md_batch **out, md_error *err);
 

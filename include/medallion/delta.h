@@ -11,6 +11,7 @@
 #define MEDALLION_DELTA_H
 
 #include "medallion/core.h"
+#include "medallion/parquet.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -119,6 +120,15 @@ md_code md_delta_scan_new(const md_delta_snapshot *snapshot, const char *const *
 /* *out is NULL at the end. */
 md_code md_delta_scan_next(md_delta_scan *scan, md_batch **out, md_error *err);
 void md_delta_scan_free(md_delta_scan *scan);
+/* For engines that choose files and row groups themselves (pruning by
+ * partition values and statistics): the local path of live file i (as
+ * md_delta_snapshot_file numbers them; borrowed, NULL when out of range), and
+ * one row group of that file, read through reader (opened by the caller on
+ * that path), in the scan's output schema. md_delta_scan_read changes no
+ * state, so several threads may call it at once. */
+const char *md_delta_scan_file_path(const md_delta_scan *scan, int64_t file);
+md_code md_delta_scan_read(const md_delta_scan *scan, int64_t file, md_parquet_reader *reader, int row_group,
+                           md_batch **out, md_error *err);
 
 /* The snapshot's rows in the canonical line format of the Delta conformance
  * corpus: one JSON object per row, keys in schema order, rows sorted bytewise,
@@ -143,14 +153,58 @@ typedef struct md_delta_write_options {
   int64_t txn_version;
   /* Extra string keys recorded in the commitInfo action (borrowed), or NULL. */
   const md_metadata *commit_metadata;
+  /* Partition columns of a new table, Hive-style directories (col=value/).
+   * For an existing table NULL, or exactly the table's partition columns. */
+  const char *const *partition_by;
+  int num_partition_by;
+  /* Schema evolution: columns of the data that the table lacks are added
+   * (as nullable); without it such a write fails. Table columns missing from
+   * the data are null in the new rows either way. */
+  bool merge_schema;
+  /* MD_DELTA_OVERWRITE only: replace just the partitions matching this
+   * predicate over partition columns: `col = 'x'`, `col IN ('x', 'y')`,
+   * joined by AND. Every written row must match it. */
+  const char *replace_where;
+  /* Write a checkpoint after versions divisible by this (0 means 10,
+   * negative never). Checkpoint failure never fails the write. */
+  int checkpoint_interval;
 } md_delta_write_options;
 
-/* Writes the batches (all with the same schema) as one new data file and one
- * commit. Appends and overwrites require the table's schema exactly; a
- * mismatch names the column and both types. *version_out (may be NULL) gets
- * the table version after the call. Partitioned writes are not supported yet. */
+/* Writes the batches (all with the same schema) as one data file per
+ * partition and one commit. Columns are matched by name; a column whose type
+ * differs from the table's fails naming the column and both types. A write
+ * that loses its version to a concurrent writer is retried on top of the
+ * winner when they do not conflict (blind appends never do); otherwise it
+ * fails with MD_ERR_INVALID "concurrent commit at version N conflicts: ...".
+ * *version_out (may be NULL) gets the table version after the call. */
 md_code md_delta_write(const char *path, md_batch *const *batches, int num_batches,
                        const md_delta_write_options *options, int64_t *version_out, md_error *err);
+
+/* Writes a classic checkpoint of version (-1: latest) and _last_checkpoint.
+ * Not yet supported: needs the nested Parquet writer (MD_ERR_UNSUPPORTED). */
+md_code md_delta_checkpoint(const char *path, int64_t version, md_error *err);
+
+/* ------------------------------------------------------------------- vacuum */
+
+typedef struct md_delta_vacuum_options {
+  double retain_hours; /* files unreferenced for this long go; 0 means the default, 168 (7 days) */
+  bool retain_zero;    /* retain_hours is really 0 (needs force) */
+  bool dry_run;        /* list, delete nothing */
+  bool force;          /* allow a window below the 168 hour minimum */
+} md_delta_vacuum_options;
+
+typedef struct md_delta_vacuum_result md_delta_vacuum_result;
+
+/* Deletes data files that no version within the retention window references
+ * and that are older than the window (in-flight writes are newer). Refuses a
+ * window below 168 hours unless forced: readers of older versions and
+ * concurrent writers would lose files. */
+md_code md_delta_vacuum(const char *path, const md_delta_vacuum_options *options, md_delta_vacuum_result **out,
+                        md_error *err);
+/* Paths relative to the table, sorted; deleted (or, dry run, to be deleted). */
+int64_t md_delta_vacuum_count(const md_delta_vacuum_result *result);
+const char *md_delta_vacuum_file(const md_delta_vacuum_result *result, int64_t i);
+void md_delta_vacuum_result_free(md_delta_vacuum_result *result);
 
 #ifdef __cplusplus
 }

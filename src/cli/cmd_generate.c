@@ -56,7 +56,7 @@ static bool parse_date(const char *s, int32_t *out) {
 int cmd_generate(int argc, char **argv) {
   const char *scale = NULL, *seed = NULL, *out = NULL, *as_of = NULL, *firebird = NULL, *update_of = NULL,
              *fraction = NULL;
-  for (int i = 2; i < argc; i++) {
+  for (int i = 1; i < argc; i++) {
     const char **slot = NULL;
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       usage(stdout);

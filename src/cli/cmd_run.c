@@ -17,11 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/commands.h"
 #include "healthcare.h"
 #include "medallion/medallion.h"
 #include "medallion/pipeline.h"
 
-int cmd_run(int argc, char **argv);
 
 #define TEST_KEY "medallion-test-key"
 
@@ -127,7 +127,7 @@ static int fail(const char *msg, const md_error *err) {
 int cmd_run(int argc, char **argv) {
   const char *select = NULL, *home = NULL, *source = NULL, *as_of_text = NULL, *run_id = NULL;
   bool json = false;
-  for (int i = 2; i < argc; i++) {
+  for (int i = 1; i < argc; i++) {
     const char **slot = NULL;
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       usage(stdout);

@@ -4,15 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/commands.h"
 #include "medallion/medallion.h"
 #include "medallion/pipeline.h"
 
-int cmd_runs(int argc, char **argv);
 
 int cmd_runs(int argc, char **argv) {
   const char *home = getenv("MEDALLION_HOME") && *getenv("MEDALLION_HOME") ? getenv("MEDALLION_HOME") : "lakehouse";
   const char *show = NULL;
-  for (int i = 2; i < argc; i++) {
+  for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--home") == 0 && i + 1 < argc) home = argv[++i];
     else if (strcmp(argv[i], "show") == 0 && i + 1 < argc) show = argv[++i];
     else {

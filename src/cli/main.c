@@ -1,30 +1,49 @@
 /* main.c — the `medallion` command: dispatch to one cmd_*.c per subcommand.
- * Exit status: 0 success, 1 data or usage error (message on stderr). */
+ * Exit status: 0 success, 1 data or usage error (one "medallion: ..." line on stderr). */
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/commands.h"
 #include "medallion/medallion.h"
 
-int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
-int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
-int cmd_generate(int argc, char **argv);
-int cmd_run(int argc, char **argv);    /* cmd_run.c */
-int cmd_runs(int argc, char **argv);   /* cmd_runs.c */
-int cmd_assets(int argc, char **argv); /* cmd_assets.c */
+/* `cat` serves Parquet files and Delta tables: an operand that is a Delta table
+ * directory decides (any operand, so that `cat --version 3 DIR` works too). */
+static int cmd_cat_any(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] != '-' && md_delta_is_table(argv[i])) return cmd_delta_cat(argc, argv);
+  return cmd_cat(argc, argv);
+}
+
+typedef struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+    {"cat", cmd_cat_any, "print a Parquet file or a Delta table (TABLE_DIR [--version N]) as JSON lines"},
+    {"cp", cmd_cp, "rewrite a Parquet file (codec, row group size, page size, dictionary)"},
+    {"demo", cmd_demo, "write a sample billing file, read it back and print it"},
+    {"generate", cmd_generate, "write the synthetic clinic data set (Parquet folder and/or Firebird)"},
+    {"history", cmd_delta_history, "print the commits of a Delta table"},
+    {"run", cmd_run, "run the healthcare pipeline: bronze, silver, gold, legacy SQLite/DuckDB outputs"},
+    {"runs", cmd_runs, "the run history (runs show ID: one run's assets, rejects and checks)"},
+    {"assets", cmd_assets, "the pipeline's assets, groups and dependencies"},
+};
 
 static void print_usage(FILE *out) {
   fprintf(out,
           "usage: medallion <command> [options]\n"
+          "       medallion <command> --help\n"
           "\n"
-          "commands:\n"
-          "  cat TABLE_DIR [--version N]   rows of a Delta table as canonical JSON lines\n"
-          "  history TABLE_DIR   commits of a Delta table\n"
-          "  generate     write the synthetic clinic data set (Parquet and/or Firebird)\n"
-          "  run          run the healthcare pipeline (bronze, silver, gold, legacy outputs)\n"
-          "  runs [show ID]   the run history, or one run's assets and checks\n"
-          "  assets       the pipeline's assets and their dependencies\n"
-          "  --help       show this help\n"
-          "  --version    print the version\n");
+          "commands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out,
+          "\n"
+          "options:\n"
+          "  -h, --help     show this help\n"
+          "  --version      print the version\n");
 }
 
 int main(int argc, char **argv) {
@@ -32,7 +51,7 @@ int main(int argc, char **argv) {
     print_usage(stderr);
     return 1;
   }
-  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
     print_usage(stdout);
     return 0;
   }
@@ -40,12 +59,8 @@ int main(int argc, char **argv) {
     printf("medallion %s\n", md_version());
     return 0;
   }
-  if (strcmp(argv[1], "cat") == 0 && argc > 2 && md_delta_is_table(argv[2])) return cmd_delta_cat(argc - 1, argv + 1);
-  if (strcmp(argv[1], "history") == 0) return cmd_delta_history(argc - 1, argv + 1);
-  if (strcmp(argv[1], "generate") == 0) return cmd_generate(argc, argv);
-  if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
-  if (strcmp(argv[1], "runs") == 0) return cmd_runs(argc, argv);
-  if (strcmp(argv[1], "assets") == 0) return cmd_assets(argc, argv);
-  fprintf(stderr, "medallion: unknown command '%s' (try --help)\n", argv[1]);
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "medallion: unknown command '%s' (try 'medallion --help')\n", argv[1]);
   return 1;
 }

@@ -191,7 +191,7 @@ md_code join_probe(join_state *state, const md_batch *left, md_batch **out, md_e
     } else {
       for (int64_t r = state->head[id]; r >= 0 && ok; r = state->next[r]) {
         ok = pairs_push(&p, i, r);
-        state->matched[r] = 1;
+        if (type == MD_JOIN_FULL) state->matched[r] = 1; /* probes may run in parallel otherwise */
       }
     }
     if (!ok) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory for %lld output rows", (long long)p.count);

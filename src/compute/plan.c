@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "plan_internal.h"
+#include "scan_internal.h"
 
 char **strings_copy(const char *const *strings, int n) {
   char **copy = calloc(n > 0 ? (size_t)n : 1, sizeof *copy);
@@ -44,6 +45,8 @@ void md_plan_free(md_plan *plan) {
   for (int i = 0; i < plan->num_batches; i++) md_batch_free(plan->batches[i]);
   free(plan->batches);
   free(plan->source_columns);
+  scan_source_free(plan->scan);
+  md_expr_free(plan->scan_predicate);
   md_expr_free(plan->predicate);
   for (int i = 0; i < plan->num_exprs; i++) md_expr_free(plan->exprs[i]);
   free(plan->exprs);

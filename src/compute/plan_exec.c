@@ -3,11 +3,17 @@
  * Scans, filters, projections, unions, limits and join probes pass batches
  * through as they come; a join first gathers its right input, an aggregation
  * folds its input into groups, sorts and keep-latest gather their input, and
- * these blocking operators then hand out their result in batch_rows slices. */
+ * these blocking operators then hand out their result in batch_rows slices.
+ *
+ * Parallelism is per batch: scans, filters, projections and join probes ask
+ * their input for up to `width` batches at once (exec_next_many), work on them
+ * on the stream's thread pool, and queue the results in input order, so the
+ * output is the same whatever the thread count. */
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "plan_internal.h"
+#include "scan_internal.h"
 
 typedef struct exec exec;
 struct exec {
@@ -22,10 +28,16 @@ struct exec {
   int64_t result_pos;
   bool started, finished;
   join_state *join;
+  scan_state *scan;
+  thread_pool *pool;
+  int width;        /* batches worked on at once */
+  md_batch **queue; /* results waiting to be handed out: [queue_pos, queue_count) */
+  int queue_count, queue_pos;
 };
 
 struct md_stream {
   exec *root;
+  thread_pool *pool;
 };
 
 static void exec_free(exec *e) {
@@ -35,18 +47,27 @@ static void exec_free(exec *e) {
   md_schema_free(e->schema);
   md_batch_free(e->result);
   join_free(e->join);
+  scan_close(e->scan);
+  for (int i = e->queue_pos; i < e->queue_count; i++) md_batch_free(e->queue[i]);
+  free(e->queue);
   free(e);
 }
 
-static md_code exec_new(md_plan *plan, const md_exec_options *options, exec **out, md_error *err) {
+static md_code exec_new(md_plan *plan, const md_exec_options *options, thread_pool *pool, exec **out, md_error *err) {
   exec *e = calloc(1, sizeof *e);
   if (!e) return md_error_set(err, MD_ERR_NOMEM, "execute: out of memory");
   e->plan = plan;
+  e->pool = pool;
+  e->width = pool_threads(pool);
+  if (e->width > 64) e->width = 64;
   e->batch_rows = options && options->batch_rows > 0 ? options->batch_rows : 65536;
   e->children = calloc((size_t)(plan->num_inputs + 1), sizeof *e->children);
-  md_code code = e->children ? plan_derive_schema(plan, &e->schema, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  e->queue = calloc((size_t)e->width, sizeof *e->queue);
+  md_code code = e->children && e->queue ? plan_derive_schema(plan, &e->schema, err)
+                                         : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (code == MD_OK && plan->kind == PLAN_SOURCE && plan->scan) code = scan_open(plan, e->schema, pool, &e->scan, err);
   for (int i = 0; i < plan->num_inputs && code == MD_OK; i++) {
-    code = exec_new(plan->inputs[i], options, &e->children[i], err);
+    code = exec_new(plan->inputs[i], options, pool, &e->children[i], err);
     e->num_children = i + 1;
   }
   if (code != MD_OK) {
@@ -120,20 +141,134 @@ static md_code source_next(exec *e, md_batch **out, md_error *err) {
   return code;
 }
 
-static md_code join_next(exec *e, md_batch **out, md_error *err) {
-  md_code code = MD_OK;
-  if (!e->started) {
-    md_batch *right = NULL;
-    e->started = true;
-    if ((code = gather(e->children[1], &right, err)) != MD_OK) return code;
-    if ((code = join_build(e->plan, right, e->schema, &e->join, err)) != MD_OK) return code;
+/* ------------------------------------------------------- parallel batches */
+
+typedef struct batch_job {
+  exec *e;
+  md_batch **in, **out;
+  md_code *codes;
+  md_error *errs;
+} batch_job;
+
+static void batch_task(void *ctx, int i) {
+  batch_job *job = ctx;
+  exec *e = job->e;
+  md_error_clear(&job->errs[i]);
+  job->out[i] = NULL;
+  switch (e->plan->kind) {
+    case PLAN_FILTER: job->codes[i] = batch_filter(job->in[i], e->plan->predicate, &job->out[i], &job->errs[i]); break;
+    case PLAN_PROJECT: job->codes[i] = batch_project(job->in[i], e->plan, e->schema, &job->out[i], &job->errs[i]); break;
+    case PLAN_JOIN: job->codes[i] = join_probe(e->join, job->in[i], &job->out[i], &job->errs[i]); break;
+    default: job->codes[i] = md_error_set(&job->errs[i], MD_ERR_INTERNAL, "execute: not a per-batch operator");
   }
+  md_batch_free(job->in[i]);
+  job->in[i] = NULL;
+}
+
+/* Applies the operator to in[0..n) (consumed) on the pool; keeps the non-empty
+ * results in order in out. The first failing batch's error wins. */
+static md_code apply_many(exec *e, md_batch **in, int n, md_batch **out, int *count, md_error *err) {
+  md_batch *results[64];
+  md_code codes[64];
+  md_error *errs = malloc((size_t)n * sizeof *errs);
+  *count = 0;
+  if (!errs) {
+    for (int i = 0; i < n; i++) md_batch_free(in[i]);
+    return md_error_set(err, MD_ERR_NOMEM, "execute: out of memory");
+  }
+  batch_job job = {e, in, results, codes, errs};
+  pool_run(e->pool, n, batch_task, &job);
+  md_code code = MD_OK;
+  for (int i = 0; i < n; i++) {
+    if (code == MD_OK && codes[i] != MD_OK) {
+      code = codes[i];
+      if (err) *err = errs[i];
+    }
+    if (code != MD_OK || md_batch_num_rows(results[i]) == 0) md_batch_free(results[i]);
+    else out[(*count)++] = results[i];
+  }
+  free(errs);
+  return code;
+}
+
+static md_code exec_next(exec *e, md_batch **out, md_error *err);
+static md_code exec_next_many(exec *e, md_batch **out, int max, int *count, md_error *err);
+
+static md_code join_start(exec *e, md_error *err) {
+  if (e->started) return MD_OK;
+  md_batch *right = NULL;
+  e->started = true;
+  md_code code = gather(e->children[1], &right, err);
+  if (code == MD_OK) code = join_build(e->plan, right, e->schema, &e->join, err);
+  return code;
+}
+
+static bool is_streaming(const exec *e) {
+  switch (e->plan->kind) {
+    case PLAN_FILTER:
+    case PLAN_PROJECT: return true;
+    case PLAN_SOURCE: return e->scan != NULL;
+    case PLAN_JOIN: return e->plan->join_type != MD_JOIN_FULL;
+    default: return false;
+  }
+}
+
+/* Up to max output batches of a streaming operator (none only at the end). */
+static md_code produce_many(exec *e, md_batch **out, int max, int *count, md_error *err) {
+  *count = 0;
+  if (e->plan->kind == PLAN_SOURCE) return scan_next_many(e->scan, out, max, count, err);
+  md_code code = e->plan->kind == PLAN_JOIN ? join_start(e, err) : MD_OK;
+  while (code == MD_OK && *count == 0) {
+    md_batch *in[64];
+    int n = 0;
+    if ((code = exec_next_many(e->children[0], in, max, &n, err)) != MD_OK || n == 0) break;
+    code = apply_many(e, in, n, out, count, err);
+  }
+  return code;
+}
+
+static md_code exec_next_many(exec *e, md_batch **out, int max, int *count, md_error *err) {
+  *count = 0;
+  if (max > 64) max = 64;
+  if (e->queue_pos < e->queue_count) {
+    while (*count < max && e->queue_pos < e->queue_count) out[(*count)++] = e->queue[e->queue_pos++];
+    return MD_OK;
+  }
+  if (is_streaming(e)) return produce_many(e, out, max, count, err);
+  if (e->plan->kind == PLAN_SOURCE) {
+    md_code code = MD_OK;
+    while (code == MD_OK && *count < max && e->pos < e->plan->num_batches) {
+      code = source_next(e, &out[*count], err);
+      if (code == MD_OK) (*count)++;
+    }
+    return code;
+  }
+  md_batch *batch = NULL;
+  md_code code = exec_next(e, &batch, err);
+  if (batch) out[(*count)++] = batch;
+  return code;
+}
+
+/* The next batch of a streaming operator, refilling its queue width at a time. */
+static md_code streaming_next(exec *e, md_batch **out, md_error *err) {
+  if (e->queue_pos >= e->queue_count) {
+    e->queue_pos = e->queue_count = 0;
+    md_code code = produce_many(e, e->queue, e->width, &e->queue_count, err);
+    if (code != MD_OK) return code;
+  }
+  *out = e->queue_pos < e->queue_count ? e->queue[e->queue_pos++] : NULL;
+  return MD_OK;
+}
+
+static md_code full_join_next(exec *e, md_batch **out, md_error *err) {
+  md_code code = join_start(e, err);
+  if (code != MD_OK) return code;
   for (;;) {
     md_batch *left = NULL;
     if (!e->finished && (code = exec_next(e->children[0], &left, err)) != MD_OK) return code;
     if (!left) {
       e->finished = true;
-      if (e->plan->join_type == MD_JOIN_FULL && e->pos == 0) {
+      if (e->pos == 0) {
         e->pos = 1;
         return join_unmatched(e->join, out, err);
       }
@@ -181,22 +316,10 @@ static md_code exec_next(exec *e, md_batch **out, md_error *err) {
   md_batch *batch = NULL;
   *out = NULL;
   switch (e->plan->kind) {
-    case PLAN_SOURCE: return source_next(e, out, err);
+    case PLAN_SOURCE: return e->scan ? streaming_next(e, out, err) : source_next(e, out, err);
     case PLAN_FILTER:
-      for (;;) {
-        if ((code = exec_next(e->children[0], &batch, err)) != MD_OK || !batch) return code;
-        code = batch_filter(batch, e->plan->predicate, out, err);
-        md_batch_free(batch);
-        if (code != MD_OK || md_batch_num_rows(*out) > 0) return code;
-        md_batch_free(*out);
-        *out = NULL;
-      }
-    case PLAN_PROJECT:
-      if ((code = exec_next(e->children[0], &batch, err)) != MD_OK || !batch) return code;
-      code = batch_project(batch, e->plan, e->schema, out, err);
-      md_batch_free(batch);
-      return code;
-    case PLAN_JOIN: return join_next(e, out, err);
+    case PLAN_PROJECT: return streaming_next(e, out, err);
+    case PLAN_JOIN: return e->plan->join_type == MD_JOIN_FULL ? full_join_next(e, out, err) : streaming_next(e, out, err);
     case PLAN_AGGREGATE:
     case PLAN_SORT:
     case PLAN_KEEP_LATEST: return blocking_next(e, out, err);
@@ -226,8 +349,10 @@ md_code md_plan_execute(md_plan *plan, const md_exec_options *options, md_stream
   if (!options || !options->no_optimize) plan_optimize(plan, err);
   md_stream *stream = calloc(1, sizeof *stream);
   if (!stream) return md_error_set(err, MD_ERR_NOMEM, "execute: out of memory");
-  md_code code = exec_new(plan, options, &stream->root, err);
+  md_code code = pool_new(options ? options->threads : 0, &stream->pool, err);
+  if (code == MD_OK) code = exec_new(plan, options, stream->pool, &stream->root, err);
   if (code != MD_OK) {
+    pool_free(stream->pool);
     free(stream);
     return code;
   }
@@ -252,7 +377,18 @@ const md_schema *md_stream_schema(const md_stream *stream) { return stream->root
 void md_stream_free(md_stream *stream) {
   if (!stream) return;
   exec_free(stream->root);
+  pool_free(stream->pool);
   free(stream);
+}
+
+static void sum_scan_stats(const exec *e, md_scan_stats *out) {
+  if (e->scan) scan_add_stats(e->scan, out);
+  for (int i = 0; i < e->num_children; i++) sum_scan_stats(e->children[i], out);
+}
+
+void md_stream_scan_stats(const md_stream *stream, md_scan_stats *out) {
+  memset(out, 0, sizeof *out);
+  if (stream) sum_scan_stats(stream->root, out);
 }
 
 md_code md_plan_collect(md_plan *plan, const md_exec_options *options, md_batch **out, md_error *err) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "plan_internal.h"
+#include "scan_internal.h"
 
 typedef struct out_text {
   char *buf;
@@ -52,12 +53,22 @@ static void render(out_text *t, const md_plan *plan, int depth) {
     case PLAN_SOURCE: {
       int64_t rows = 0;
       for (int i = 0; i < plan->num_batches; i++) rows += md_batch_num_rows(plan->batches[i]);
-      emit(t, " batches=%d rows=%" PRId64 " columns=[", plan->num_batches, rows);
+      if (plan->scan && plan->scan->snapshot)
+        emit(t, " delta version=%" PRId64 " files=%" PRId64 " columns=[", md_delta_snapshot_version(plan->scan->snapshot),
+             md_delta_snapshot_num_files(plan->scan->snapshot));
+      else if (plan->scan)
+        emit(t, " parquet files=%d first=%s columns=[", plan->scan->num_paths, plan->scan->paths[0]);
+      else
+        emit(t, " batches=%d rows=%" PRId64 " columns=[", plan->num_batches, rows);
       int n = plan->source_columns ? plan->num_source_columns : md_schema_num_fields(plan->source_schema);
       for (int i = 0; i < n; i++)
         emit(t, "%s%s", i ? ", " : "",
              md_field_name(md_schema_field(plan->source_schema, plan->source_columns ? plan->source_columns[i] : i)));
       emit(t, "]");
+      if (plan->scan_predicate) {
+        md_expr_format(plan->scan_predicate, expr, sizeof expr);
+        emit(t, " prune_by=%s", expr);
+      }
       break;
     }
     case PLAN_FILTER:

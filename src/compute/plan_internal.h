@@ -18,6 +18,8 @@ typedef enum plan_kind {
   PLAN_LIMIT
 } plan_kind;
 
+typedef struct scan_source scan_source;
+
 struct md_plan {
   plan_kind kind;
   int num_inputs;
@@ -29,6 +31,10 @@ struct md_plan {
   int num_batches;
   int *source_columns;
   int num_source_columns;
+  /* SOURCE that scans files instead of batches, and a copy of the filter
+   * directly above it, used only to skip data by statistics. */
+  scan_source *scan;
+  md_expr *scan_predicate;
   /* FILTER */
   md_expr *predicate;
   /* PROJECT */

@@ -376,6 +376,16 @@ static void prune(md_plan *plan, const names *required) {
   names_free(&child);
 }
 
+/* Gives each file scan a copy of the filter right above it, for pruning. */
+static void attach_scan_predicates(md_plan *plan) {
+  for (int i = 0; i < plan->num_inputs; i++) attach_scan_predicates(plan->inputs[i]);
+  if (plan->kind == PLAN_FILTER && plan->inputs[0]->kind == PLAN_SOURCE && plan->inputs[0]->scan) {
+    md_plan *scan = plan->inputs[0];
+    md_expr_free(scan->scan_predicate);
+    scan->scan_predicate = md_expr_copy(plan->predicate); /* NULL (no pruning) when out of memory */
+  }
+}
+
 void plan_optimize(md_plan *plan, md_error *err) {
   (void)err;
   if (!plan || plan->optimized) return;
@@ -389,5 +399,6 @@ void plan_optimize(md_plan *plan, md_error *err) {
   names all = {0};
   all.all = true;
   prune(plan, &all);
+  attach_scan_predicates(plan);
   plan->optimized = true;
 }

@@ -16,25 +16,8 @@ static void write_value(delta_buf *buf, const md_column *c, const md_field *fiel
 static void write_quoted(delta_buf *buf, const char *s) { delta_json_write_string(buf, s, strlen(s)); }
 
 static void write_decimal(delta_buf *buf, const uint8_t *p, int scale) {
-  uint64_t low, high;
-  memcpy(&low, p, 8);
-  memcpy(&high, p + 8, 8);
-  unsigned __int128 bits = ((unsigned __int128)high << 64) | low;
-  bool negative = (high >> 63) != 0;
-  unsigned __int128 magnitude = negative ? ~bits + 1 : bits;
-  char digits[48];
-  int n = 0;
-  do {
-    digits[n++] = (char)('0' + (int)(magnitude % 10));
-    magnitude /= 10;
-  } while (magnitude);
-  while (n <= scale) digits[n++] = '0'; /* at least one digit before the point */
   delta_buf_append_char(buf, '"');
-  if (negative) delta_buf_append_char(buf, '-');
-  for (int i = n - 1; i >= 0; i--) {
-    delta_buf_append_char(buf, digits[i]);
-    if (i == scale && scale > 0) delta_buf_append_char(buf, '.');
-  }
+  delta_decimal_append(buf, p, scale);
   delta_buf_append_char(buf, '"');
 }
 

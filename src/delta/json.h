@@ -116,6 +116,9 @@ void delta_json_write_uint(delta_buf *buf, uint64_t value);
 void delta_json_write_double(delta_buf *buf, double value);
 /* The same for a float32: the shortest decimal that reads back as the same float. */
 void delta_json_write_float(delta_buf *buf, float value);
+/* The plain decimal text of a 16-byte little-endian two's complement
+ * unscaled value: "-12.30" for -1230 at scale 2 (unquoted). */
+void delta_decimal_append(delta_buf *buf, const uint8_t *le16, int scale);
 /* Writes value's JSON text (compact, members in order). */
 void delta_json_write_value(delta_buf *buf, const delta_json_value *value);
 

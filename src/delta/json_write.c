@@ -225,3 +225,24 @@ void delta_json_write_value(delta_buf *buf, const delta_json_value *value) {
       return;
   }
 }
+
+void delta_decimal_append(delta_buf *buf, const uint8_t *le16, int scale) {
+  uint64_t low, high;
+  memcpy(&low, le16, 8);
+  memcpy(&high, le16 + 8, 8);
+  unsigned __int128 bits = ((unsigned __int128)high << 64) | low;
+  bool negative = (high >> 63) != 0;
+  unsigned __int128 magnitude = negative ? ~bits + 1 : bits;
+  char digits[48];
+  int n = 0;
+  do {
+    digits[n++] = (char)('0' + (int)(magnitude % 10));
+    magnitude /= 10;
+  } while (magnitude);
+  while (n <= scale) digits[n++] = '0'; /* at least one digit before the point */
+  if (negative) delta_buf_append_char(buf, '-');
+  for (int i = n - 1; i >= 0; i--) {
+    delta_buf_append_char(buf, digits[i]);
+    if (i == scale && scale > 0) delta_buf_append_char(buf, '.');
+  }
+}

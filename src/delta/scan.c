@@ -146,12 +146,14 @@ static md_code null_column(const md_field *field, int64_t rows, md_column **out,
   return MD_OK;
 }
 
-/* Builds the output batch of one row group of the current file. */
-static md_code read_row_group(md_delta_scan *scan, md_batch **out, md_error *err) {
-  const delta_file_action *file = &scan->snapshot->state.files[scan->file];
-  const md_schema *file_schema = md_parquet_reader_schema(scan->reader);
+/* Builds the output batch of one row group of live file file_index. Reads
+ * only const state, so engines may call it for several row groups at once. */
+static md_code read_row_group(const md_delta_scan *scan, size_t file_index, md_parquet_reader *reader, int row_group,
+                              md_batch **out, md_error *err) {
+  const delta_file_action *file = &scan->snapshot->state.files[file_index];
+  const md_schema *file_schema = md_parquet_reader_schema(reader);
   int n = md_schema_num_fields(scan->schema);
-  int64_t rows = md_parquet_reader_row_group_num_rows(scan->reader, scan->row_group);
+  int64_t rows = md_parquet_reader_row_group_num_rows(reader, row_group);
   int *wanted = calloc((size_t)n + 1, sizeof *wanted);
   int *source = calloc((size_t)n + 1, sizeof *source); /* output field -> index in the read batch, or -1 */
   md_column **columns = calloc((size_t)n + 1, sizeof *columns);
@@ -168,7 +170,7 @@ static md_code read_row_group(md_delta_scan *scan, md_batch **out, md_error *err
     }
   }
   if (rc == MD_OK && num_wanted)
-    rc = md_parquet_reader_read_row_group(scan->reader, scan->row_group, wanted, num_wanted, &read, err);
+    rc = md_parquet_reader_read_row_group(reader, row_group, wanted, num_wanted, &read, err);
   if (rc == MD_OK && read) rows = md_batch_num_rows(read);
   for (int i = 0; rc == MD_OK && i < n; i++) {
     const md_field *field = md_schema_field(scan->schema, i);
@@ -207,7 +209,7 @@ md_code md_delta_scan_next(md_delta_scan *scan, md_batch **out, md_error *err) {
       scan->row_group = 0;
     }
     if (rc == MD_OK && scan->row_group < md_parquet_reader_num_row_groups(scan->reader)) {
-      rc = read_row_group(scan, out, err);
+      rc = read_row_group(scan, scan->file, scan->reader, scan->row_group, out, err);
       scan->row_group++;
       if (rc == MD_OK) return MD_OK;
     }
@@ -225,4 +227,19 @@ md_code md_delta_scan_next(md_delta_scan *scan, md_batch **out, md_error *err) {
   }
   *out = NULL;
   return MD_OK;
+}
+
+const char *md_delta_scan_file_path(const md_delta_scan *scan, int64_t file) {
+  if (!scan || file < 0 || (size_t)file >= scan->snapshot->state.num_files) return NULL;
+  return scan->paths[file];
+}
+
+md_code md_delta_scan_read(const md_delta_scan *scan, int64_t file, md_parquet_reader *reader, int row_group,
+                           md_batch **out, md_error *err) {
+  if (!scan || !reader || !out || file < 0 || (size_t)file >= scan->snapshot->state.num_files)
+    return md_error_set(err, MD_ERR_INVALID, "md_delta_scan_read: bad argument");
+  md_code rc = read_row_group(scan, (size_t)file, reader, row_group, out, err);
+  if (rc != MD_OK)
+    md_error_context(err, "%s: %s", scan->snapshot->table_path, scan->snapshot->state.files[file].decoded_path);
+  return rc;
 }

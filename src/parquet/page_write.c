@@ -1,8 +1,8 @@
 /* page_write.c — build, compress and frame Parquet pages.
  *
- * A v1 data page body is [definition levels: 4-byte length + RLE hybrid]
- * (optional columns only; flat columns have no repetition levels) followed by
- * the values; the whole body is compressed together, and the PageHeader
+ * A v1 data page body is [repetition levels][definition levels] (each a
+ * 4-byte length + RLE hybrid, present when the column's maximum level is not
+ * zero) followed by the values; the whole body is compressed together, and the PageHeader
  * (uncompressed and compressed sizes, encodings) precedes it, uncompressed. */
 #include "parquet/page_write.h"
 
@@ -81,18 +81,31 @@ static md_code finish_page(page_writer *pw, writer_buf *chunk, int page_type, in
   return MD_OK;
 }
 
-md_code page_write_data(page_writer *pw, writer_buf *chunk, int64_t num_values, const uint8_t *definition_bits,
+/* One level section: 4-byte length, then the RLE hybrid runs. */
+static md_code append_levels(writer_buf *body, const uint8_t *bits, const uint32_t *levels, int width,
+                             int64_t count, md_error *err) {
+  writer_buf_append_u32le(body, 0); /* length, patched below */
+  size_t start = body->size;
+  if (bits) encode_rle_bitmap(body, bits, count);
+  else encode_rle_hybrid(body, levels, count, width);
+  if (body->failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory encoding levels");
+  uint32_t size = (uint32_t)(body->size - start);
+  for (int b = 0; b < 4; b++) body->data[start - 4 + b] = (uint8_t)(size >> (8 * b));
+  return MD_OK;
+}
+
+md_code page_write_data(page_writer *pw, writer_buf *chunk, int64_t num_values, const page_levels *levels,
                         int encoding, const uint8_t *values, size_t values_size, page_sizes *sizes,
                         md_error *err) {
   pw->body.size = 0;
-  if (definition_bits) {
-    writer_buf_append_u32le(&pw->body, 0); /* length, patched below */
-    size_t levels_start = pw->body.size;
-    encode_rle_bitmap(&pw->body, definition_bits, num_values);
-    if (pw->body.failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory encoding definition levels");
-    uint32_t levels_size = (uint32_t)(pw->body.size - levels_start);
-    for (int b = 0; b < 4; b++) pw->body.data[levels_start - 4 + b] = (uint8_t)(levels_size >> (8 * b));
-  }
+  md_code code = MD_OK;
+  if (levels->repetition_width > 0)
+    code = append_levels(&pw->body, NULL, levels->repetition, levels->repetition_width, num_values, err);
+  if (code == MD_OK && levels->definition_bits)
+    code = append_levels(&pw->body, levels->definition_bits, NULL, 1, num_values, err);
+  else if (code == MD_OK && levels->definition_width > 0)
+    code = append_levels(&pw->body, NULL, levels->definition, levels->definition_width, num_values, err);
+  if (code != MD_OK) return code;
   writer_buf_append(&pw->body, values, values_size);
   return finish_page(pw, chunk, WRITER_PAGE_DATA, num_values, encoding, sizes, err);
 }

@@ -27,11 +27,22 @@ typedef struct page_sizes {
   int64_t compressed;
 } page_sizes;
 
-/* A v1 data page of num_values values (nulls included). definition_bits is
- * the page's validity bitmap for an optional column (definition levels 0/1),
- * NULL for a required column. values is the encoded value section: PLAIN
- * values, or for RLE_DICTIONARY the bit-width byte and the RLE indices. */
-md_code page_write_data(page_writer *pw, writer_buf *chunk, int64_t num_values, const uint8_t *definition_bits,
+/* The levels of a data page's num_values entries. A flat column gives its
+ * validity bitmap as definition_bits (levels 0/1; NULL when required); a
+ * nested leaf gives definition and repetition levels, each section written
+ * when its width (bits of the maximum level) is non-zero. */
+typedef struct page_levels {
+  const uint8_t *definition_bits;
+  const uint32_t *definition;
+  int definition_width;
+  const uint32_t *repetition;
+  int repetition_width;
+} page_levels;
+
+/* A v1 data page of num_values level entries (nulls included). values is the
+ * encoded value section: PLAIN values, or for RLE_DICTIONARY the bit-width
+ * byte and the RLE indices. */
+md_code page_write_data(page_writer *pw, writer_buf *chunk, int64_t num_values, const page_levels *levels,
                         int encoding, const uint8_t *values, size_t values_size, page_sizes *sizes,
                         md_error *err);
 

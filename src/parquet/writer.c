@@ -7,7 +7,13 @@
  * (dictionary page first), and its RowGroup metadata is serialised at once so
  * that the footer needs nothing but small buffers. The file is written under a
  * temporary name in the target directory and renamed into place on close, so
- * readers never see a half-written file. Flat schemas only. */
+ * readers never see a half-written file.
+ *
+ * A flat field is one leaf column whose definition levels are its validity
+ * bitmap. A nested field (LIST, STRUCT, MAP) is shredded (writer_shred.c) a
+ * few thousand rows at a time into definition and repetition levels for each
+ * of its leaves; pages of nested leaves end only between those slices, so a
+ * page always starts at a record boundary. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +31,7 @@
 #include "parquet/thrift_write.h"
 #include "parquet/writer_buf.h"
 #include "parquet/writer_schema.h"
+#include "parquet/writer_shred.h"
 
 /* Rows handed to the encoders at a time: small enough that a page overshoots
  * its target by little and the dictionary limit is checked often. */
@@ -32,14 +39,18 @@ enum { MINI_CHUNK_ROWS = 4096 };
 /* Pages also end at this many rows, so that a run-length-friendly column
  * (constant, or all null) still comes in pages a reader can skip between. */
 enum { MAX_PAGE_ROWS = 1 << 20 };
+/* Level entries a nested field is shredded in at a time: rows per slice adapt
+ * to the entries per row seen so far. */
+enum { SLICE_ENTRIES = 1 << 15 };
 
 typedef struct column_writer {
-  writer_leaf leaf;
+  writer_leaf leaf; /* a copy of the writer's leaves[i] (which owns the path) */
   /* the page being filled */
   int64_t page_rows;
   int64_t page_nulls;
-  writer_buf page_bits; /* validity of the page's rows (optional columns) */
+  writer_buf page_bits; /* validity of the page's rows (optional flat columns) */
   int64_t page_bit_count;
+  writer_buf page_def, page_rep; /* nested leaves: the page's levels, uint32 each */
   writer_buf page_values; /* PLAIN values (bool: bits) */
   int64_t page_value_bits;
   uint32_t *indices; /* dictionary indices of the page's non-null values */
@@ -59,6 +70,14 @@ typedef struct column_writer {
   writer_buf scratch; /* converted fixed-width values */
 } column_writer;
 
+/* A top-level field: its leaves are columns[first_leaf, first_leaf + num_leaves). */
+typedef struct field_writer {
+  writer_node root;
+  int first_leaf, num_leaves;
+  bool nested;
+  int64_t slice_rows; /* rows per shredding slice (nested) */
+} field_writer;
+
 struct md_parquet_writer {
   char *path;
   char *temp_path;
@@ -68,8 +87,13 @@ struct md_parquet_writer {
   md_schema *schema;
   md_parquet_write_options options;
   md_metadata *key_value; /* schema metadata merged with the options' */
-  int num_columns;
+  int num_fields;
+  field_writer *fields;
+  int num_columns; /* leaf columns */
+  writer_leaf *leaves;
   column_writer *columns;
+  shred_workspace shred;
+  int64_t slice_entries; /* most level entries a leaf got from the last slice */
   page_writer pages;
   writer_buf dictionary_page;
   writer_buf rle;
@@ -116,6 +140,8 @@ static void column_reset_page(column_writer *cw) {
   cw->page_nulls = 0;
   cw->page_bits.size = 0;
   cw->page_bit_count = 0;
+  cw->page_def.size = 0;
+  cw->page_rep.size = 0;
   cw->page_values.size = 0;
   cw->page_value_bits = 0;
   cw->index_count = 0;
@@ -134,8 +160,12 @@ static void column_reset_chunk(column_writer *cw, const md_parquet_write_options
   encode_stats_reset(&cw->stats);
 }
 
+static bool is_nested_leaf(const column_writer *cw) { return cw->leaf.path_len > 1; }
+
 static void column_free(column_writer *cw) {
   writer_buf_free(&cw->page_bits);
+  writer_buf_free(&cw->page_def);
+  writer_buf_free(&cw->page_rep);
   writer_buf_free(&cw->page_values);
   free(cw->indices);
   encode_dict_free(&cw->dict);
@@ -152,14 +182,25 @@ static int dictionary_bit_width(const column_writer *cw) {
 /* Bytes the page would take uncompressed, for the page_bytes target. */
 static int64_t page_estimate(const column_writer *cw) {
   int64_t levels = cw->leaf.optional ? cw->page_rows / 8 : 0;
+  if (is_nested_leaf(cw))
+    levels = cw->page_rows * (encode_bit_width((uint64_t)cw->leaf.max_def) + encode_bit_width((uint64_t)cw->leaf.max_rep)) / 8;
   if (cw->dictionary_on) return levels + cw->index_count * dictionary_bit_width(cw) / 8;
   return levels + (int64_t)cw->page_values.size;
 }
 
 static md_code flush_page(md_parquet_writer *w, column_writer *cw, md_error *err) {
   if (cw->page_rows == 0) return MD_OK;
-  if (cw->page_bits.failed || cw->page_values.failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  const uint8_t *definition_bits = cw->leaf.optional ? cw->page_bits.data : NULL;
+  if (cw->page_bits.failed || cw->page_values.failed || cw->page_def.failed || cw->page_rep.failed)
+    return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  page_levels levels = {NULL, NULL, 0, NULL, 0};
+  if (is_nested_leaf(cw)) {
+    levels.definition = (const uint32_t *)(const void *)cw->page_def.data;
+    levels.definition_width = encode_bit_width((uint64_t)cw->leaf.max_def);
+    levels.repetition = (const uint32_t *)(const void *)cw->page_rep.data;
+    levels.repetition_width = encode_bit_width((uint64_t)cw->leaf.max_rep);
+  } else if (cw->leaf.optional) {
+    levels.definition_bits = cw->page_bits.data;
+  }
   page_sizes sizes;
   md_code code;
   if (cw->dictionary_on && cw->index_count > 0) {
@@ -168,12 +209,12 @@ static md_code flush_page(md_parquet_writer *w, column_writer *cw, md_error *err
     writer_buf_append_byte(&w->rle, (uint8_t)width);
     encode_rle_hybrid(&w->rle, cw->indices, cw->index_count, width);
     if (w->rle.failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory encoding dictionary indices");
-    code = page_write_data(&w->pages, &cw->pages, cw->page_rows, definition_bits, WRITER_ENCODING_RLE_DICTIONARY,
+    code = page_write_data(&w->pages, &cw->pages, cw->page_rows, &levels, WRITER_ENCODING_RLE_DICTIONARY,
                            w->rle.data, w->rle.size, &sizes, err);
     cw->dictionary_pages++;
   } else {
     /* PLAIN; also a dictionary-mode page that is all nulls (no indices). */
-    code = page_write_data(&w->pages, &cw->pages, cw->page_rows, definition_bits, WRITER_ENCODING_PLAIN,
+    code = page_write_data(&w->pages, &cw->pages, cw->page_rows, &levels, WRITER_ENCODING_PLAIN,
                            cw->page_values.data, cw->page_values.size, &sizes, err);
     cw->plain_pages++;
   }
@@ -253,6 +294,38 @@ static md_code append_fixed(column_writer *cw, const md_column *column, int64_t 
   return MD_OK;
 }
 
+/* Encodes the non-null values of rows [row, row + count) (to the page or the
+ * dictionary), updating statistics. */
+static md_code append_values(column_writer *cw, const md_column *column, int64_t row, int64_t count,
+                             md_error *err) {
+  md_code code = MD_OK;
+  switch (cw->leaf.physical) {
+    case WRITER_BOOLEAN: {
+      int64_t before = cw->page_value_bits;
+      encode_plain_bools(&cw->page_values, &cw->page_value_bits, column, row, count);
+      if (cw->page_values.failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+      encode_stats_update_bools(&cw->stats, cw->page_values.data, before, cw->page_value_bits - before);
+      break;
+    }
+    case WRITER_BYTE_ARRAY: code = append_byte_arrays(cw, column, row, count, err); break;
+    default: code = append_fixed(cw, column, row, count, err); break;
+  }
+  return code;
+}
+
+/* Called between slices of rows (so at a record boundary). */
+static md_code check_dictionary_size(md_parquet_writer *w, column_writer *cw, md_error *err) {
+  if (cw->dictionary_on && (int64_t)encode_dict_bytes(&cw->dict) > w->options.dictionary_page_bytes) {
+    /* Dictionary too big: pages so far stay dictionary-encoded, the rest of
+     * the chunk is PLAIN (readers handle the mix, as parquet-cpp writes it). */
+    md_code code = flush_page(w, cw, err);
+    if (code != MD_OK) return code;
+    cw->dictionary_on = false;
+    cw->dictionary_gave_up = true;
+  }
+  return MD_OK;
+}
+
 static md_code append_rows(md_parquet_writer *w, column_writer *cw, const md_column *column, int64_t row,
                            int64_t count, md_error *err) {
   const uint8_t *validity = md_column_validity(column);
@@ -278,28 +351,9 @@ static md_code append_rows(md_parquet_writer *w, column_writer *cw, const md_col
   cw->page_nulls += nulls;
   cw->num_values += count;
   cw->stats.null_count += nulls;
-  md_code code = MD_OK;
-  switch (cw->leaf.physical) {
-    case WRITER_BOOLEAN: {
-      int64_t before = cw->page_value_bits;
-      encode_plain_bools(&cw->page_values, &cw->page_value_bits, column, row, count);
-      if (cw->page_values.failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-      encode_stats_update_bools(&cw->stats, cw->page_values.data, before, cw->page_value_bits - before);
-      break;
-    }
-    case WRITER_BYTE_ARRAY: code = append_byte_arrays(cw, column, row, count, err); break;
-    default: code = append_fixed(cw, column, row, count, err); break;
-  }
+  md_code code = append_values(cw, column, row, count, err);
   if (code != MD_OK) return code;
-  if (cw->dictionary_on && (int64_t)encode_dict_bytes(&cw->dict) > w->options.dictionary_page_bytes) {
-    /* Dictionary too big: pages so far stay dictionary-encoded, the rest of
-     * the chunk is PLAIN (readers handle the mix, as parquet-cpp writes it). */
-    code = flush_page(w, cw, err);
-    if (code != MD_OK) return code;
-    cw->dictionary_on = false;
-    cw->dictionary_gave_up = true;
-  }
-  return MD_OK;
+  return check_dictionary_size(w, cw, err);
 }
 
 /* How many of the next `remaining` rows to encode before checking the page size. */
@@ -341,6 +395,65 @@ static md_code append_column(md_parquet_writer *w, column_writer *cw, const md_c
   return MD_OK;
 }
 
+/* shred_leaf_fn: one slice of a nested leaf's levels and values into its page. */
+static md_code append_leaf_levels(void *ctx, int leaf, const md_column *column, const shred_levels *levels,
+                                  md_error *err) {
+  md_parquet_writer *w = ctx;
+  column_writer *cw = &w->columns[leaf];
+  size_t bytes = (size_t)levels->count * sizeof(uint32_t);
+  writer_buf_append(&cw->page_def, levels->def, bytes);
+  writer_buf_append(&cw->page_rep, levels->rep, bytes);
+  if (cw->page_def.failed || cw->page_rep.failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  int64_t nulls = levels->count - levels->values;
+  if (levels->count > w->slice_entries) w->slice_entries = levels->count;
+  cw->page_rows += levels->count;
+  cw->page_nulls += nulls;
+  cw->num_values += levels->count;
+  /* As parquet-cpp counts: every level entry without a value (null or empty
+   * at any level above the leaf) is a null of the leaf column. */
+  cw->stats.null_count += nulls;
+  /* Values sit at increasing positions of the leaf column: encode them in
+   * contiguous runs. */
+  const int64_t *pos = levels->pos;
+  for (int64_t i = 0; i < levels->count;) {
+    if (pos[i] < 0) {
+      i++;
+      continue;
+    }
+    int64_t start = pos[i], j = i + 1;
+    while (j < levels->count && pos[j] == start + (j - i)) j++;
+    md_code code = append_values(cw, column, start, j - i, err);
+    if (code != MD_OK) return md_error_context(err, "column %s", cw->leaf.dotted);
+    i = j;
+  }
+  return MD_OK;
+}
+
+static md_code append_nested(md_parquet_writer *w, field_writer *fw, const md_column *column, int64_t row,
+                             int64_t count, md_error *err) {
+  int64_t done = 0;
+  while (done < count) {
+    int64_t n = count - done < fw->slice_rows ? count - done : fw->slice_rows;
+    w->slice_entries = 0;
+    md_code code = shred_rows(&w->shred, &fw->root, column, row + done, n, append_leaf_levels, w, err);
+    if (code != MD_OK) return code;
+    done += n;
+    for (int c = fw->first_leaf; c < fw->first_leaf + fw->num_leaves; c++) {
+      column_writer *cw = &w->columns[c];
+      code = check_dictionary_size(w, cw, err);
+      if (code == MD_OK && (page_estimate(cw) >= w->options.page_bytes || cw->page_rows >= MAX_PAGE_ROWS))
+        code = flush_page(w, cw, err);
+      if (code != MD_OK) return md_error_context(err, "column %s", cw->leaf.dotted);
+    }
+    /* Aim the next slice at SLICE_ENTRIES level entries per leaf. */
+    int64_t per_row = (w->slice_entries + n - 1) / n;
+    fw->slice_rows = per_row > 0 ? SLICE_ENTRIES / per_row : SLICE_ENTRIES;
+    if (fw->slice_rows < 1) fw->slice_rows = 1;
+    if (fw->slice_rows > MINI_CHUNK_ROWS) fw->slice_rows = MINI_CHUNK_ROWS;
+  }
+  return MD_OK;
+}
+
 /* ------------------------------------------------------- row group output */
 
 /* One PageEncodingStats element. */
@@ -360,13 +473,14 @@ static void write_column_meta(md_parquet_writer *w, thrift_writer *t, column_wri
   thrift_write_i32_field(t, 1, (int32_t)cw->leaf.physical);
   bool has_dictionary = dictionary_offset >= 0;
   bool plain = cw->plain_pages > 0 || has_dictionary;
-  int num_encodings = (plain ? 1 : 0) + (cw->leaf.optional ? 1 : 0) + (cw->dictionary_pages > 0 ? 1 : 0);
+  bool levels = cw->leaf.max_def > 0 || cw->leaf.max_rep > 0;
+  int num_encodings = (plain ? 1 : 0) + (levels ? 1 : 0) + (cw->dictionary_pages > 0 ? 1 : 0);
   thrift_write_list_begin(t, 2, THRIFT_TYPE_I32, num_encodings);
   if (plain) thrift_write_i32_element(t, WRITER_ENCODING_PLAIN);
-  if (cw->leaf.optional) thrift_write_i32_element(t, WRITER_ENCODING_RLE);
+  if (levels) thrift_write_i32_element(t, WRITER_ENCODING_RLE);
   if (cw->dictionary_pages > 0) thrift_write_i32_element(t, WRITER_ENCODING_RLE_DICTIONARY);
-  thrift_write_list_begin(t, 3, THRIFT_TYPE_BINARY, 1);
-  thrift_write_string_element(t, cw->leaf.name);
+  thrift_write_list_begin(t, 3, THRIFT_TYPE_BINARY, cw->leaf.path_len);
+  for (int i = 0; i < cw->leaf.path_len; i++) thrift_write_string_element(t, cw->leaf.path[i]);
   thrift_write_i32_field(t, 4, (int32_t)w->options.codec);
   thrift_write_i64_field(t, 5, cw->num_values);
   thrift_write_i64_field(t, 6, uncompressed);
@@ -440,7 +554,7 @@ static md_code flush_row_group(md_parquet_writer *w, md_error *err) {
   for (int c = 0; c < w->num_columns; c++) {
     md_code code = flush_column_chunk(w, &w->columns[c], &t, &uncompressed, &compressed, err);
     if (code != MD_OK) return md_error_context(err, "row group %d: column %s", w->num_row_groups,
-                                               w->columns[c].leaf.name);
+                                               w->columns[c].leaf.dotted);
   }
   thrift_write_i64_field(&t, 2, uncompressed);
   thrift_write_i64_field(&t, 3, w->group_rows);
@@ -464,12 +578,14 @@ static md_code write_footer(md_parquet_writer *w, md_error *err) {
   thrift_writer_init(&t, &meta);
   /* Version 1: parquet.thrift asks writers for 1 for the widest compatibility. */
   thrift_write_i32_field(&t, 1, 1);
-  thrift_write_list_begin(&t, 2, THRIFT_TYPE_STRUCT, w->num_columns + 1);
+  int elements = 1;
+  for (int f = 0; f < w->num_fields; f++) elements += writer_schema_count_elements(&w->fields[f].root);
+  thrift_write_list_begin(&t, 2, THRIFT_TYPE_STRUCT, elements);
   thrift_write_struct_element_begin(&t);
   thrift_write_string_field(&t, 4, "schema");
-  thrift_write_i32_field(&t, 5, w->num_columns);
+  thrift_write_i32_field(&t, 5, w->num_fields);
   thrift_write_struct_end(&t);
-  for (int c = 0; c < w->num_columns; c++) writer_schema_element(&t, &w->columns[c].leaf);
+  for (int f = 0; f < w->num_fields; f++) writer_schema_elements(&t, &w->fields[f].root, w->leaves);
   thrift_write_i64_field(&t, 3, w->total_rows);
   thrift_write_list_begin(&t, 4, THRIFT_TYPE_STRUCT, w->num_row_groups);
   writer_buf_append(&meta, w->row_groups.data, w->row_groups.size);
@@ -576,17 +692,34 @@ static md_code writer_setup(md_parquet_writer *w, const md_schema *schema, const
   w->options = *options;
   w->schema = md_schema_copy(schema);
   if (!w->schema) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  w->num_columns = md_schema_num_fields(w->schema);
-  w->columns = calloc(w->num_columns > 0 ? (size_t)w->num_columns : 1, sizeof *w->columns);
-  if (!w->columns) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  int num_fields = md_schema_num_fields(w->schema), num_leaves = 0;
+  for (int f = 0; f < num_fields; f++) num_leaves += writer_count_leaves(md_schema_field(w->schema, f));
+  w->fields = calloc(num_fields > 0 ? (size_t)num_fields : 1, sizeof *w->fields);
+  w->leaves = calloc(num_leaves > 0 ? (size_t)num_leaves : 1, sizeof *w->leaves);
+  w->columns = calloc(num_leaves > 0 ? (size_t)num_leaves : 1, sizeof *w->columns);
+  if (!w->fields || !w->leaves || !w->columns) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  w->num_fields = num_fields;
+  w->num_columns = num_leaves;
+  int next_leaf = 0;
+  for (int f = 0; f < num_fields; f++) {
+    field_writer *fw = &w->fields[f];
+    const md_field *field = md_schema_field(w->schema, f);
+    fw->first_leaf = next_leaf;
+    md_code code = writer_node_build(field, w->leaves, &next_leaf, &fw->root, err);
+    if (code != MD_OK) return code;
+    fw->num_leaves = next_leaf - fw->first_leaf;
+    fw->nested = md_type_is_nested(md_field_type(field));
+    fw->slice_rows = MINI_CHUNK_ROWS;
+  }
   for (int c = 0; c < w->num_columns; c++) {
     column_writer *cw = &w->columns[c];
     writer_buf_init(&cw->page_bits);
+    writer_buf_init(&cw->page_def);
+    writer_buf_init(&cw->page_rep);
     writer_buf_init(&cw->page_values);
     writer_buf_init(&cw->pages);
     writer_buf_init(&cw->scratch);
-    md_code code = writer_leaf_from_field(md_schema_field(w->schema, c), &cw->leaf, err);
-    if (code != MD_OK) return code;
+    cw->leaf = w->leaves[c];
     int dictionary_width = cw->leaf.physical == WRITER_BYTE_ARRAY ? 0 : cw->leaf.value_width;
     encode_dict_init(&cw->dict, dictionary_width);
     encode_stats_init(&cw->stats, cw->leaf.order, cw->leaf.value_width);
@@ -611,6 +744,7 @@ md_code md_parquet_writer_open(const char *path, const md_schema *schema, const 
   page_writer_init(&w->pages, options->codec, options->compression_level);
   writer_buf_init(&w->dictionary_page);
   writer_buf_init(&w->rle);
+  shred_workspace_init(&w->shred);
   writer_buf_init(&w->row_groups);
   w->path = strdup(path);
   if (!w->path) code = md_error_set(err, MD_ERR_NOMEM, "out of memory");
@@ -637,12 +771,14 @@ md_code md_parquet_writer_write(md_parquet_writer *w, const md_batch *batch, md_
   while (at < rows) {
     int64_t take = w->options.row_group_rows - w->group_rows;
     if (take > rows - at) take = rows - at;
-    for (int c = 0; c < w->num_columns; c++) {
-      md_code code = append_column(w, &w->columns[c], md_batch_column(batch, c), at, take, err);
+    for (int f = 0; f < w->num_fields; f++) {
+      field_writer *fw = &w->fields[f];
+      const md_column *column = md_batch_column(batch, f);
+      md_code code = fw->nested ? append_nested(w, fw, column, at, take, err)
+                                : append_column(w, &w->columns[fw->first_leaf], column, at, take, err);
       if (code != MD_OK) {
         w->failed = true;
-        return md_error_context(err, "%s: row group %d: column %s", w->path, w->num_row_groups,
-                                w->columns[c].leaf.name);
+        return md_error_context(err, "%s: row group %d: column %s", w->path, w->num_row_groups, fw->root.name);
       }
     }
     w->group_rows += take;
@@ -707,6 +843,11 @@ void md_parquet_writer_free(md_parquet_writer *w) {
   free(w->path);
   for (int c = 0; w->columns && c < w->num_columns; c++) column_free(&w->columns[c]);
   free(w->columns);
+  for (int c = 0; w->leaves && c < w->num_columns; c++) writer_leaf_free(&w->leaves[c]);
+  free(w->leaves);
+  for (int f = 0; w->fields && f < w->num_fields; f++) writer_node_free(&w->fields[f].root);
+  free(w->fields);
+  shred_workspace_free(&w->shred);
   md_schema_free(w->schema);
   md_metadata_free(w->key_value);
   page_writer_free(&w->pages);

@@ -20,6 +20,11 @@
  *    be whole milliseconds and every part non-negative, else MD_ERR_OVERFLOW.
  *    INTERVAL has no defined order, so it gets no min/max statistics.
  *  - null -> INT32 with logical type UNKNOWN, always optional, all values null.
+ *  - list<T> -> the standard three-level LIST: `<name>` (LIST) / repeated group
+ *    `list` / `element`, whatever the core child's name; map<K, V> -> `<name>`
+ *    (MAP) / repeated group `key_value` / required `key`, `value`. Map keys are
+ *    always required (nulls are refused when written); struct -> a plain group.
+ *    Logical and converted types are both written, as for leaves.
  * Private to the parquet module. */
 #ifndef MEDALLION_PARQUET_WRITER_SCHEMA_H
 #define MEDALLION_PARQUET_WRITER_SCHEMA_H
@@ -82,9 +87,13 @@ typedef enum writer_order {
 } writer_order;
 
 typedef struct writer_leaf {
-  const char *name;          /* borrowed from the writer's schema copy */
+  const char *name;          /* the Parquet element name; borrowed from the writer's schema copy */
   md_type type;
-  bool optional;
+  bool optional;             /* the leaf element itself (not its ancestors) */
+  int16_t max_def, max_rep;  /* levels of the leaf's column: 0 and 0|1 for a flat column */
+  const char **path;         /* path_in_schema, top-level name first (owned array, borrowed names) */
+  int path_len;
+  char *dotted;              /* the path joined by '.', owned: names the column in errors */
   writer_physical physical;
   int32_t type_length;       /* FLBA width; else 0 */
   int value_width;           /* bytes per physical value for fixed physical types; 0 otherwise */
@@ -93,10 +102,39 @@ typedef struct writer_leaf {
   bool dictionary_allowed;
 } writer_leaf;
 
-/* Maps a top-level field; MD_ERR_UNSUPPORTED for nested types. */
-md_code writer_leaf_from_field(const md_field *field, writer_leaf *out, md_error *err);
+/* A field of the written schema: the shape record shredding follows. LIST
+ * and MAP nodes stand for the outer group and its repeated group together;
+ * a MAP's child is its key_value STRUCT (never null). */
+typedef struct writer_node {
+  const char *name;     /* Parquet element name (borrowed) */
+  md_type_id kind;      /* MD_TYPE_STRUCT, MD_TYPE_LIST or MD_TYPE_MAP; any other id: a leaf */
+  bool nullable;        /* optional (else required) */
+  int16_t def;          /* definition level of a non-null value of this node */
+  int16_t rep;          /* LIST/MAP: repetition level of the second and later elements */
+  int leaf;             /* leaves: index of the leaf in the writer; groups: -1 */
+  int depth;            /* longest path of nodes below and including this one */
+  int num_children;
+  struct writer_node *children;
+} writer_node;
 
-/* Writes one SchemaElement struct element for the leaf (list element context). */
-void writer_schema_element(thrift_writer *w, const writer_leaf *leaf);
+/* Deepest nesting of core types the writer accepts (levels are int16 and the
+ * shredder keeps one buffer per level). */
+enum { WRITER_MAX_NESTING = 64 };
+
+/* Number of leaf columns a top-level field becomes. */
+int writer_count_leaves(const md_field *field);
+
+/* Maps a top-level field to its node tree and fills leaves[*next_leaf ...]
+ * (advancing *next_leaf) with its leaf columns, in schema order. On error the
+ * leaves written so far still need writer_leaf_free. */
+md_code writer_node_build(const md_field *field, writer_leaf *leaves, int *next_leaf, writer_node *out,
+                          md_error *err);
+void writer_node_free(writer_node *node);
+void writer_leaf_free(writer_leaf *leaf);
+
+/* How many SchemaElements writer_schema_elements writes for the field. */
+int writer_schema_count_elements(const writer_node *node);
+/* Writes the SchemaElement structs of a top-level field, depth first. */
+void writer_schema_elements(thrift_writer *w, const writer_node *node, const writer_leaf *leaves);
 
 #endif

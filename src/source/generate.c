@@ -19,8 +19,19 @@
 
 #define GENERATE_BATCH_ROWS 65536
 
-static md_code make_dir(const char *dir, md_error *err) {
-  if (mkdir(dir, 0777) == 0 || errno == EEXIST) return MD_OK;
+/* mkdir -p */
+md_code generator_make_dir(const char *dir, md_error *err) {
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+    return md_error_set(err, MD_ERR_INVALID, "%.64s...: path too long", dir);
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+      return md_error_set(err, MD_ERR_IO, "%s: cannot create folder: %s", path, strerror(errno));
+    *p = '/';
+  }
+  if (mkdir(path, 0777) == 0 || errno == EEXIST) return MD_OK;
   return md_error_set(err, MD_ERR_IO, "%s: cannot create folder: %s", dir, strerror(errno));
 }
 
@@ -30,9 +41,9 @@ static void generate_write_options(md_parquet_write_options *options) {
   options->row_group_rows = 262144;
 }
 
-md_code generator_write_parquet(md_source_stream *stream, const char *dir, const char *table,
-                                md_generate_progress_fn progress, void *progress_context, int64_t expected,
-                                md_error *err) {
+static md_code write_parquet(md_source_stream *stream, const md_batch *tail, const char *dir, const char *table,
+                             md_generate_progress_fn progress, void *progress_context, int64_t expected,
+                             md_error *err) {
   size_t size = strlen(dir) + strlen(table) + 16;
   char *path = malloc(size);
   if (!path) return md_error_set(err, MD_ERR_NOMEM, "generate: out of memory");
@@ -51,10 +62,22 @@ md_code generator_write_parquet(md_source_stream *stream, const char *dir, const
     md_batch_free(batch);
     if (code == MD_OK && progress) progress(progress_context, table, done, expected);
   }
+  if (code == MD_OK && tail) code = md_parquet_writer_write(writer, tail, err);
   if (code == MD_OK) code = md_parquet_writer_close(writer, err);
   md_parquet_writer_free(writer);
   free(path);
   return code;
+}
+
+md_code generator_write_parquet(md_source_stream *stream, const char *dir, const char *table,
+                                md_generate_progress_fn progress, void *progress_context, int64_t expected,
+                                md_error *err) {
+  return write_parquet(stream, NULL, dir, table, progress, progress_context, expected, err);
+}
+
+md_code generator_write_parquet_tail(md_source_stream *stream, const md_batch *tail, const char *dir,
+                                     const char *table, md_error *err) {
+  return write_parquet(stream, tail, dir, table, NULL, NULL, 0, err);
 }
 
 /* Embedded databases that do not exist yet are created; a server database is
@@ -85,7 +108,7 @@ md_code md_generate(const md_generate_options *options, md_error *err) {
   if (code != MD_OK) return code;
   gen_context ctx;
   generator_context_init(&ctx, &options->data, NULL);
-  if (options->out_dir) code = make_dir(options->out_dir, err);
+  if (options->out_dir) code = generator_make_dir(options->out_dir, err);
   fb_conn conn = {0};
   bool have_conn = false;
   if (code == MD_OK && options->firebird) {

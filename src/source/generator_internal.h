@@ -163,6 +163,11 @@ void gen_bill_facts(const gen_context *ctx, int64_t bill, gen_bill *out);
 md_code generator_write_parquet(md_source_stream *stream, const char *dir, const char *table,
                                 md_generate_progress_fn progress, void *progress_context, int64_t expected,
                                 md_error *err);
+/* Creates dir and its missing parents. */
+md_code generator_make_dir(const char *dir, md_error *err);
+/* The same, then one more batch (tail) before closing. */
+md_code generator_write_parquet_tail(md_source_stream *stream, const md_batch *tail, const char *dir,
+                                     const char *table, md_error *err);
 
 /* PRNG streams: one per table, and separate ones for facts other tables look up
  * (a patient's birth date and scheme), so a lookup costs a few draws. */

@@ -9,7 +9,7 @@
 #include "medallion/source.h"
 
 /* true if equal; otherwise why says where they first differ. */
-static bool compare_column_rows(const md_column *a, int64_t a_offset, const md_column *b, int64_t b_offset,
+static inline bool compare_column_rows(const md_column *a, int64_t a_offset, const md_column *b, int64_t b_offset,
                                 int64_t rows, char *why, size_t size) {
   if (!md_type_equal(md_column_type(a), md_column_type(b))) {
     char ta[64], tb[64];
@@ -54,7 +54,7 @@ static bool compare_column_rows(const md_column *a, int64_t a_offset, const md_c
 
 /* Reads a whole scan into one batch per column (concatenated). Returns the
  * number of rows, or -1 on error (message in err). columns[] gets new columns. */
-static int64_t scan_all(md_source *source, const char *table, const md_source_scan_options *options,
+static inline int64_t scan_all(md_source *source, const char *table, const md_source_scan_options *options,
                         md_column **columns, int max_columns, int *num_columns, md_error *err) {
   md_source_stream *stream = NULL;
   if (md_source_scan(source, table, options, &stream, err) != MD_OK) return -1;
@@ -80,7 +80,7 @@ static int64_t scan_all(md_source *source, const char *table, const md_source_sc
 }
 
 /* Compares one table of two sources, column by column; prints the difference. */
-static bool compare_tables(md_source *a, md_source *b, const char *table, int64_t *rows_out) {
+static inline bool compare_tables(md_source *a, md_source *b, const char *table, int64_t *rows_out) {
   md_column *ca[32] = {0}, *cb[32] = {0};
   int na = 0, nb = 0;
   md_error err;

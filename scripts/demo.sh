@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# demo.sh — from a fresh clone to a running demo in one command: install the
+# Debian packages, configure and build a Release build in build/release, then
+# run `medallion demo` (which writes its output under build/demo).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+"$root/scripts/setup.sh"
+jobs=${MEDALLION_JOBS:-2}
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release
+cmake --build build/release -j"$jobs"
+
+mkdir -p build/demo
+cd build/demo
+exec "$root/build/release/medallion" demo "$@"

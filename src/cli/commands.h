@@ -1,0 +1,16 @@
+/* commands.h — the subcommands of `medallion`, one cmd_*.c each. Each takes the
+ * arguments from its own name on (argv[0] = "cat") and returns the exit status. */
+#ifndef MEDALLION_CLI_COMMANDS_H
+#define MEDALLION_CLI_COMMANDS_H
+
+int cmd_cat(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_generate(int argc, char **argv);     /* cmd_generate.c */
+int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
+int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
+int cmd_run(int argc, char **argv);           /* cmd_run.c */
+int cmd_runs(int argc, char **argv);          /* cmd_runs.c */
+int cmd_assets(int argc, char **argv);        /* cmd_assets.c */
+
+#endif

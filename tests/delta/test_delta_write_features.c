@@ -1,0 +1,276 @@
+/* test_delta_write_features.c — the writer's partitioning (Hive directories,
+ * escaped values, nulls), per-file statistics, schema evolution, replaceWhere,
+ * the timestampNtz protocol, and the conflict rules between two writers
+ * (delta-rs issue 3622: two overwrites of one partition must not both win). */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "delta/write.h"
+#include "medallion/delta.h"
+
+/* A batch of (p utf8, k int64[, extra utf8]) rows; p NULL means null. */
+static md_batch *pk_batch(const char *const *p, const int64_t *k, int n, const char *extra_name) {
+  md_error err;
+  md_schema *schema = md_schema_new();
+  assert_int_equal(md_schema_add(schema, md_field_new("p", md_type_make(MD_TYPE_UTF8), true), &err), MD_OK);
+  assert_int_equal(md_schema_add(schema, md_field_new("k", md_type_make(MD_TYPE_INT64), true), &err), MD_OK);
+  if (extra_name)
+    assert_int_equal(md_schema_add(schema, md_field_new(extra_name, md_type_make(MD_TYPE_UTF8), true), &err), MD_OK);
+  md_column *cols[3] = {md_column_new(md_type_make(MD_TYPE_UTF8)), md_column_new(md_type_make(MD_TYPE_INT64)),
+                        md_column_new(md_type_make(MD_TYPE_UTF8))};
+  for (int i = 0; i < n; i++) {
+    if (p[i]) assert_int_equal(md_column_append_bytes(cols[0], p[i], (int64_t)strlen(p[i]), &err), MD_OK);
+    else assert_int_equal(md_column_append_null(cols[0], &err), MD_OK);
+    assert_int_equal(md_column_append_int(cols[1], k[i], &err), MD_OK);
+    assert_int_equal(md_column_append_bytes(cols[2], "x", 1, &err), MD_OK);
+  }
+  int num = extra_name ? 3 : 2;
+  if (!extra_name) md_column_free(cols[2]);
+  md_batch *batch = NULL;
+  assert_int_equal(md_batch_new(schema, cols, num, &batch, &err), MD_OK);
+  return batch;
+}
+
+static char *canonical(const char *path) {
+  md_error err;
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, -1, &s, &err) ||
+      md_delta_snapshot_canonical(s, &text, &len, &err))
+    fail_msg("%s", err.message);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  return text;
+}
+
+static char *commit_text(const char *path, int64_t version) {
+  char file[4400];
+  snprintf(file, sizeof file, "%s/_delta_log/%020lld.json", path, (long long)version);
+  char *text = NULL;
+  size_t len = 0;
+  md_error err;
+  if (delta_read_file(file, 1 << 20, &text, &len, &err) != MD_OK) fail_msg("%s", err.message);
+  return text;
+}
+
+static void write_ok(const char *path, md_batch *b, const md_delta_write_options *o) {
+  md_error err;
+  if (md_delta_write(path, &b, 1, o, NULL, &err) != MD_OK) fail_msg("%s", err.message);
+  md_batch_free(b);
+}
+
+static const char *const P_COLS[] = {"p"};
+
+static void test_write_partitions_into_hive_directories_with_escaping_and_nulls(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("write-part"));
+  const char *p[] = {"a", "b/c", NULL, "a", "x y:%"};
+  int64_t k[] = {1, 2, 3, 4, 5};
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND, .partition_by = P_COLS, .num_partition_by = 1};
+  write_ok(path, pk_batch(p, k, 5, NULL), &o);
+  char *text = canonical(path);
+  assert_string_equal(text, "{\"p\":\"a\",\"k\":1}\n{\"p\":\"a\",\"k\":4}\n{\"p\":\"b/c\",\"k\":2}\n"
+                            "{\"p\":\"x y:%\",\"k\":5}\n{\"p\":null,\"k\":3}\n");
+  free(text);
+  char *log = commit_text(path, 0);
+  assert_non_null(strstr(log, "\"path\":\"p=b%252Fc/part-"));
+  assert_non_null(strstr(log, "\"path\":\"p=x%20y%253A%2525/part-"));
+  assert_non_null(strstr(log, "\"path\":\"p=__HIVE_DEFAULT_PARTITION__/part-"));
+  assert_non_null(strstr(log, "\"partitionValues\":{\"p\":null}"));
+  assert_non_null(strstr(log, "\"partitionColumns\":[\"p\"]"));
+  free(log);
+  char dir[4400];
+  struct stat st;
+  snprintf(dir, sizeof dir, "%s/p=b%%2Fc", path);
+  assert_int_equal(stat(dir, &st), 0);
+  snprintf(dir, sizeof dir, "%s/p=x y%%3A%%25", path);
+  assert_int_equal(stat(dir, &st), 0);
+}
+
+static void test_write_records_stats_matching_the_data(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("write-stats"));
+  const char *p[] = {"m", NULL, "c"};
+  int64_t k[] = {7, -3, 12};
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND};
+  write_ok(path, pk_batch(p, k, 3, NULL), &o);
+  char *log = commit_text(path, 0);
+  assert_non_null(strstr(log, "\"stats\":\"{\\\"numRecords\\\":3,\\\"minValues\\\":{\\\"p\\\":\\\"c\\\",\\\"k\\\":-3},"
+                              "\\\"maxValues\\\":{\\\"p\\\":\\\"m\\\",\\\"k\\\":12},"
+                              "\\\"nullCount\\\":{\\\"p\\\":1,\\\"k\\\":0}}\""));
+  free(log);
+  md_error err;
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  assert_int_equal(md_delta_table_open(path, &t, &err), MD_OK);
+  assert_int_equal(md_delta_snapshot_at_version(t, -1, &s, &err), MD_OK);
+  md_delta_file_info info;
+  assert_int_equal(md_delta_snapshot_file(s, 0, &info, &err), MD_OK);
+  assert_int_equal(info.num_records, 3);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+}
+
+static void test_write_merge_schema_adds_nullable_columns_and_old_rows_read_null(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("write-merge"));
+  const char *p[] = {"a"};
+  int64_t k[] = {1};
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND};
+  write_ok(path, pk_batch(p, k, 1, NULL), &o);
+  md_batch *wide = pk_batch(p, k, 1, "extra");
+  md_error err;
+  assert_int_equal(md_delta_write(path, &wide, 1, &o, NULL, &err), MD_ERR_SCHEMA);
+  assert_non_null(strstr(err.message, "column extra is not in the table"));
+  o.merge_schema = true;
+  write_ok(path, wide, &o);
+  char *text = canonical(path);
+  assert_string_equal(text, "{\"p\":\"a\",\"k\":1,\"extra\":\"x\"}\n{\"p\":\"a\",\"k\":1,\"extra\":null}\n");
+  free(text);
+  char *log = commit_text(path, 1);
+  assert_non_null(strstr(log, "\"metaData\":"));
+  assert_non_null(strstr(log, "\"isBlindAppend\":false"));
+  free(log);
+  /* the narrow data still appends: missing columns read as null */
+  o.merge_schema = false;
+  const char *p2[] = {"z"};
+  write_ok(path, pk_batch(p2, k, 1, NULL), &o);
+  text = canonical(path);
+  assert_non_null(strstr(text, "{\"p\":\"z\",\"k\":1,\"extra\":null}\n"));
+  free(text);
+}
+
+static void test_write_replace_where_overwrites_only_matching_partitions(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("write-rw"));
+  const char *p[] = {"a", "b", "c"};
+  int64_t k[] = {1, 2, 3};
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND, .partition_by = P_COLS, .num_partition_by = 1};
+  write_ok(path, pk_batch(p, k, 3, NULL), &o);
+  const char *p2[] = {"a", "b"};
+  int64_t k2[] = {10, 20};
+  o.mode = MD_DELTA_OVERWRITE;
+  o.replace_where = "p IN ('a', 'b') AND (p = 'a' OR_NOT_SUPPORTED)";
+  md_batch *b = pk_batch(p2, k2, 2, NULL);
+  md_error err;
+  assert_int_equal(md_delta_write(path, &b, 1, &o, NULL, &err), MD_ERR_INVALID);
+  o.replace_where = "k = 1";
+  assert_int_equal(md_delta_write(path, &b, 1, &o, NULL, &err), MD_ERR_INVALID);
+  assert_non_null(strstr(err.message, "k is not a partition column"));
+  o.replace_where = "p = 'a'";
+  assert_int_equal(md_delta_write(path, &b, 1, &o, NULL, &err), MD_ERR_INVALID);
+  assert_non_null(strstr(err.message, "do not match the replaceWhere"));
+  o.replace_where = "p IN ('a', 'b')";
+  write_ok(path, b, &o);
+  char *text = canonical(path);
+  assert_string_equal(text, "{\"p\":\"a\",\"k\":10}\n{\"p\":\"b\",\"k\":20}\n{\"p\":\"c\",\"k\":3}\n");
+  free(text);
+  char *log = commit_text(path, 1);
+  assert_non_null(strstr(log, "\"predicate\":\"p IN ('a', 'b')\""));
+  free(log);
+}
+
+static void test_write_timestamp_ntz_needs_table_features(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("write-ntz"));
+  md_error err;
+  md_schema *schema = md_schema_new();
+  assert_int_equal(md_schema_add(schema, md_field_new("t", md_type_timestamp(MD_MICRO, false), true), &err), MD_OK);
+  md_column *c = md_column_new(md_type_timestamp(MD_MICRO, false));
+  assert_int_equal(md_column_append_int(c, 1700000000123456, &err), MD_OK);
+  md_batch *b = NULL;
+  assert_int_equal(md_batch_new(schema, &c, 1, &b, &err), MD_OK);
+  write_ok(path, b, NULL);
+  char *log = commit_text(path, 0);
+  assert_non_null(strstr(log, "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,"
+                              "\"readerFeatures\":[\"timestampNtz\"],\"writerFeatures\":[\"timestampNtz\"]}}"));
+  assert_non_null(strstr(log, "\\\"minValues\\\":{\\\"t\\\":\\\"2023-11-14T22:13:20.123456\\\"}"));
+  free(log);
+  char *text = canonical(path);
+  assert_string_equal(text, "{\"t\":\"2023-11-14T22:13:20.123456\"}\n");
+  free(text);
+  snprintf(path, sizeof path, "%s/u", test_temp_dir("write-plain"));
+  const char *p[] = {"a"};
+  int64_t k[] = {1};
+  write_ok(path, pk_batch(p, k, 1, NULL), NULL);
+  log = commit_text(path, 0);
+  assert_non_null(strstr(log, "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}"));
+  free(log);
+}
+
+/* delta-rs issue 3622: both writers plan an overwrite of partition a on the
+ * same version; the first wins, the second must fail naming the version. */
+static void test_concurrent_overwrites_of_one_partition_conflict(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("write-3622"));
+  const char *p[] = {"a", "a", "a", "b", "b", "b"};
+  int64_t k[] = {1, 2, 3, 1, 2, 3};
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND, .partition_by = P_COLS, .num_partition_by = 1};
+  write_ok(path, pk_batch(p, k, 6, NULL), &o);
+  o.mode = MD_DELTA_OVERWRITE;
+  o.replace_where = "p = 'a'";
+  int64_t ka[] = {3, 4, 5}, kb[] = {1, 2, 3};
+  md_batch *a = pk_batch(p, ka, 3, NULL), *b = pk_batch(p, kb, 3, NULL);
+  md_error err;
+  delta_write_txn ta, tb;
+  assert_int_equal(delta_write_prepare(path, &a, 1, &o, &ta, &err), MD_OK);
+  assert_int_equal(delta_write_prepare(path, &b, 1, &o, &tb, &err), MD_OK);
+  int64_t v = -1;
+  assert_int_equal(delta_write_commit(&ta, &v, &err), MD_OK);
+  assert_int_equal(v, 1);
+  assert_int_equal(delta_write_commit(&tb, &v, &err), MD_ERR_INVALID);
+  assert_non_null(strstr(err.message, "concurrent commit at version 1 conflicts"));
+  delta_write_txn_clear(&ta, true);
+  delta_write_txn_clear(&tb, false);
+  char *text = canonical(path);
+  assert_string_equal(text, "{\"p\":\"a\",\"k\":3}\n{\"p\":\"a\",\"k\":4}\n{\"p\":\"a\",\"k\":5}\n"
+                            "{\"p\":\"b\",\"k\":1}\n{\"p\":\"b\",\"k\":2}\n{\"p\":\"b\",\"k\":3}\n");
+  free(text);
+  /* Overwrites of different partitions, and blind appends, both commit. */
+  o.replace_where = "p = 'b'";
+  md_delta_write_options append = {.mode = MD_DELTA_APPEND};
+  assert_int_equal(delta_write_prepare(path, &a, 1, &o, &ta, &err), MD_ERR_INVALID); /* a rows, b predicate */
+  delta_write_txn_clear(&ta, false);
+  const char *pb[] = {"b", "b", "b"};
+  md_batch *bb = pk_batch(pb, kb, 3, NULL);
+  assert_int_equal(delta_write_prepare(path, &bb, 1, &o, &ta, &err), MD_OK);
+  o.replace_where = "p = 'a'";
+  assert_int_equal(delta_write_prepare(path, &a, 1, &o, &tb, &err), MD_OK);
+  delta_write_txn tc;
+  assert_int_equal(delta_write_prepare(path, &a, 1, &append, &tc, &err), MD_OK);
+  assert_int_equal(delta_write_commit(&ta, &v, &err), MD_OK);
+  assert_int_equal(delta_write_commit(&tb, &v, &err), MD_OK);
+  assert_int_equal(v, 3);
+  assert_int_equal(delta_write_commit(&tc, &v, &err), MD_OK);
+  assert_int_equal(v, 4);
+  delta_write_txn_clear(&ta, true);
+  delta_write_txn_clear(&tb, true);
+  delta_write_txn_clear(&tc, true);
+  md_batch_free(a);
+  md_batch_free(b);
+  md_batch_free(bb);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_write_partitions_into_hive_directories_with_escaping_and_nulls),
+      cmocka_unit_test(test_write_records_stats_matching_the_data),
+      cmocka_unit_test(test_write_merge_schema_adds_nullable_columns_and_old_rows_read_null),
+      cmocka_unit_test(test_write_replace_where_overwrites_only_matching_partitions),
+      cmocka_unit_test(test_write_timestamp_ntz_needs_table_features),
+      cmocka_unit_test(test_concurrent_overwrites_of_one_partition_conflict),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
