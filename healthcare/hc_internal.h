@@ -18,6 +18,9 @@ md_code hc_read(const hc_config *cfg, const char *layer, const char *name, md_ba
  * version and bytes to ctx. */
 md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                  md_error *err);
+/* The same for a table partitioned by one column (Hive-style directories). */
+md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                             md_batch *batch, const char *partition_column, md_error *err);
 /* Runs a plan (freed) and gathers its rows. */
 md_code hc_collect(md_plan *plan, md_batch **out, md_error *err);
 /* A plan over one batch (borrowed). */
@@ -46,6 +49,7 @@ typedef struct hc_silver_table {
   const char *const *names;
   int num_exprs;
   const char *const *silver_keys; /* the key in silver when it differs (PATIENT_KEY), else NULL */
+  const char *partition_by;       /* silver partition column, or NULL */
 } hc_silver_table;
 
 /* Validates `validated` (a plan whose columns include the normalised source

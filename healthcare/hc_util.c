@@ -145,6 +145,11 @@ static bool committed_by(const char *path, const char *run_id) {
 
 md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                  md_error *err) {
+  return hc_write_partitioned(ctx, cfg, layer, name, batch, NULL, err);
+}
+
+md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                             md_batch *batch, const char *partition_column, md_error *err) {
   char path[HC_PATH_MAX];
   md_code rc = hc_path(cfg, layer, name, path, err);
   if (rc) return rc;
@@ -164,6 +169,10 @@ md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, con
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.run_id", run_id, err);
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.asset", md_asset_ctx_asset(ctx), err);
     md_delta_write_options opts = {.mode = MD_DELTA_OVERWRITE, .commit_metadata = meta};
+    if (partition_column) {
+      opts.partition_by = &partition_column;
+      opts.num_partition_by = 1;
+    }
     if (rc == MD_OK) rc = md_delta_write(path, &batch, 1, &opts, &version, err);
     md_metadata_free(meta);
     if (rc == MD_OK) rc = table_stats(path, &version, &rows, &bytes, err);

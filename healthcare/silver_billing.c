@@ -54,7 +54,7 @@ md_code hc_silver_billing(md_asset_ctx *ctx, void *res, md_error *err) {
                                         "SERVICE_DATE", "SERVICE_MONTH", "TARIFF_CODE", "TARIFF_CATEGORY",
                                         "ICD10_CODE",  "IS_PMB",     "QUANTITY",        "UNIT_PRICE",
                                         "AMOUNT",      "MEDICAL_AID", "UPDATED_AT"};
-    hc_silver_table spec = {"billing", keys, 2, rules, 7, exprs, names, 15};
+    hc_silver_table spec = {"billing", keys, 2, rules, 7, exprs, names, 15, NULL, "SERVICE_MONTH"};
     rc = hc_silver_finish(ctx, cfg, &spec, p, src, expected, err);
   }
   md_schema_free(src);
