@@ -10,9 +10,11 @@
 
 /* <home>/<layer>/<name> */
 md_code hc_path(const hc_config *cfg, const char *layer, const char *name, char out[HC_PATH_MAX], md_error *err);
-/* The whole latest snapshot as one batch. */
-md_code hc_read_table(const char *path, md_batch **out, md_error *err);
-md_code hc_read(const hc_config *cfg, const char *layer, const char *name, md_batch **out, md_error *err);
+/* The whole latest snapshot as one batch; *version (may be NULL) gets its version. */
+md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_error *err);
+/* hc_read_table of <home>/<layer>/<name>, recorded as an input of the asset (lineage). */
+md_code hc_read(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch **out,
+                md_error *err);
 /* Overwrites the table with batch, unless its latest commit was already made
  * by this run (a re-run of the same run id changes nothing); reports rows,
  * version and bytes to ctx. */

@@ -12,5 +12,6 @@ int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
 int cmd_run(int argc, char **argv);           /* cmd_run.c */
 int cmd_runs(int argc, char **argv);          /* cmd_runs.c */
 int cmd_assets(int argc, char **argv);        /* cmd_assets.c */
+int cmd_lineage(int argc, char **argv);       /* cmd_lineage.c */
 
 #endif

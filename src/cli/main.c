@@ -29,6 +29,7 @@ static const command commands[] = {
     {"run", cmd_run, "run the healthcare pipeline: bronze, silver, gold, legacy SQLite/DuckDB outputs"},
     {"runs", cmd_runs, "the run history (runs show ID: one run's assets, rejects and checks)"},
     {"assets", cmd_assets, "the pipeline's assets, groups and dependencies"},
+    {"lineage", cmd_lineage, "the table versions and runs behind a silver or gold table, back to the source"},
 };
 
 static void print_usage(FILE *out) {
