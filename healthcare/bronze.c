@@ -111,6 +111,9 @@ static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char 
   md_source_stream *stream = NULL;
   md_batch **batches = NULL, *all = NULL;
   int count = 0, cap = 0;
+  char origin[160];
+  snprintf(origin, sizeof origin, "source:%s/%s", cfg->source_system, table);
+  md_asset_ctx_input(ctx, origin, 0);
   md_code rc = md_source_scan(cfg->source, table, NULL, &stream, err);
   while (rc == MD_OK) {
     md_batch *b = NULL, *wb = NULL;

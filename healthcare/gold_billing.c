@@ -25,7 +25,7 @@ md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *billing = NULL, *out = NULL;
-  md_code rc = hc_read(cfg, "silver", "billing", &billing, err);
+  md_code rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
   if (rc == MD_OK) {
     static const char *const keys[] = {"SOURCE", "SERVICE_MONTH", "TARIFF_CATEGORY"};
     md_agg aggs[] = {{MD_AGG_COUNT_ALL, NULL, "LINE_COUNT"},
@@ -55,8 +55,8 @@ md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *billing = NULL, *payments = NULL, *out = NULL;
-  md_code rc = hc_read(cfg, "silver", "billing", &billing, err);
-  if (rc == MD_OK) rc = hc_read(cfg, "silver", "bill_payments", &payments, err);
+  md_code rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
+  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "bill_payments", &payments, err);
   if (rc == MD_OK) {
     const char *bill = "BILL_ID";
     md_agg per_bill[] = {{MD_AGG_SUM, "AMOUNT", "BILLED"},
@@ -99,8 +99,8 @@ md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *billing = NULL, *payments = NULL, *out = NULL;
-  md_code rc = hc_read(cfg, "silver", "billing", &billing, err);
-  if (rc == MD_OK) rc = hc_read(cfg, "silver", "bill_payments", &payments, err);
+  md_code rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
+  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "bill_payments", &payments, err);
   if (rc == MD_OK) {
     const char *month = "MONTH";
     md_expr *be[] = {md_col("SERVICE_MONTH"), md_col("AMOUNT")};

@@ -9,10 +9,10 @@ md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *patients = NULL, *plans = NULL, *assessments = NULL, *billing = NULL, *out = NULL;
-  md_code rc = hc_read(cfg, "silver", "patients", &patients, err);
-  if (rc == MD_OK) rc = hc_read(cfg, "silver", "patient_plans", &plans, err);
-  if (rc == MD_OK) rc = hc_read(cfg, "silver", "geriatric_assessments", &assessments, err);
-  if (rc == MD_OK) rc = hc_read(cfg, "silver", "billing", &billing, err);
+  md_code rc = hc_read(ctx, cfg, "silver", "patients", &patients, err);
+  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "patient_plans", &plans, err);
+  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "geriatric_assessments", &assessments, err);
+  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
   if (rc == MD_OK) {
     const char *pk = "PATIENT_KEY";
     md_plan *pmb_plans = md_plan_filter(hc_scan(plans), md_and(md_col("IS_ACTIVE"), md_col("IS_PMB")));

@@ -10,14 +10,19 @@
 
 /* <home>/<layer>/<name> */
 md_code hc_path(const hc_config *cfg, const char *layer, const char *name, char out[HC_PATH_MAX], md_error *err);
-/* The whole latest snapshot as one batch. */
-md_code hc_read_table(const char *path, md_batch **out, md_error *err);
-md_code hc_read(const hc_config *cfg, const char *layer, const char *name, md_batch **out, md_error *err);
+/* The whole latest snapshot as one batch; *version (may be NULL) gets its version. */
+md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_error *err);
+/* hc_read_table of <home>/<layer>/<name>, recorded as an input of the asset (lineage). */
+md_code hc_read(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch **out,
+                md_error *err);
 /* Overwrites the table with batch, unless its latest commit was already made
  * by this run (a re-run of the same run id changes nothing); reports rows,
  * version and bytes to ctx. */
 md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                  md_error *err);
+/* The same for a table partitioned by one column (Hive-style directories). */
+md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                             md_batch *batch, const char *partition_column, md_error *err);
 /* Runs a plan (freed) and gathers its rows. */
 md_code hc_collect(md_plan *plan, md_batch **out, md_error *err);
 /* A plan over one batch (borrowed). */
@@ -46,6 +51,7 @@ typedef struct hc_silver_table {
   const char *const *names;
   int num_exprs;
   const char *const *silver_keys; /* the key in silver when it differs (PATIENT_KEY), else NULL */
+  const char *partition_by;       /* silver partition column, or NULL */
 } hc_silver_table;
 
 /* Validates `validated` (a plan whose columns include the normalised source

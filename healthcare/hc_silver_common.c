@@ -217,7 +217,7 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_config *cfg, hc_silver_tabl
   /* The rejects table first, so the asset's headline numbers are silver's. */
   if (rc == MD_OK) rc = hc_write(ctx, cfg, "silver", rejects_name, rejects, err);
   if (rc == MD_OK) rc = report_rejects(ctx, rejects, err);
-  if (rc == MD_OK) rc = hc_write(ctx, cfg, "silver", spec->table, silver, err);
+  if (rc == MD_OK) rc = hc_write_partitioned(ctx, cfg, "silver", spec->table, silver, spec->partition_by, err);
   if (rc == MD_OK) rc = check_keys_unique(ctx, silver, spec, err);
   if (rc == MD_OK) {
     int64_t got = md_batch_num_rows(silver) + md_batch_num_rows(rejects);

@@ -34,7 +34,7 @@ static md_code empty_batch(const md_schema *schema, md_batch **out, md_error *er
   return rc;
 }
 
-md_code hc_read_table(const char *path, md_batch **out, md_error *err) {
+md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_error *err) {
   md_delta_table *table = NULL;
   md_delta_snapshot *snap = NULL;
   md_delta_scan *scan = NULL;
@@ -43,6 +43,7 @@ md_code hc_read_table(const char *path, md_batch **out, md_error *err) {
   md_code rc = md_delta_table_open(path, &table, err);
   if (rc == MD_OK) rc = md_delta_snapshot_at_version(table, -1, &snap, err);
   if (rc == MD_OK) rc = md_delta_scan_new(snap, NULL, -1, &scan, err);
+  if (rc == MD_OK && version) *version = md_delta_snapshot_version(snap);
   while (rc == MD_OK) {
     md_batch *b = NULL;
     rc = md_delta_scan_next(scan, &b, err);
@@ -78,10 +79,17 @@ md_code hc_read_table(const char *path, md_batch **out, md_error *err) {
   return rc;
 }
 
-md_code hc_read(const hc_config *cfg, const char *layer, const char *name, md_batch **out, md_error *err) {
-  char path[HC_PATH_MAX];
+md_code hc_read(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch **out,
+                md_error *err) {
+  char path[HC_PATH_MAX], table[256];
+  int64_t version = -1;
   md_code rc = hc_path(cfg, layer, name, path, err);
-  return rc ? rc : hc_read_table(path, out, err);
+  if (rc == MD_OK) rc = hc_read_table(path, out, &version, err);
+  if (rc == MD_OK) {
+    snprintf(table, sizeof table, "%s/%s", layer, name);
+    md_asset_ctx_input(ctx, table, version);
+  }
+  return rc;
 }
 
 static md_code mkdirs(const char *path, md_error *err) {
@@ -145,6 +153,11 @@ static bool committed_by(const char *path, const char *run_id) {
 
 md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                  md_error *err) {
+  return hc_write_partitioned(ctx, cfg, layer, name, batch, NULL, err);
+}
+
+md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                             md_batch *batch, const char *partition_column, md_error *err) {
   char path[HC_PATH_MAX];
   md_code rc = hc_path(cfg, layer, name, path, err);
   if (rc) return rc;
@@ -163,7 +176,12 @@ md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, con
     if (rc == MD_OK && !meta) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.run_id", run_id, err);
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.asset", md_asset_ctx_asset(ctx), err);
+    if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.inputs", md_asset_ctx_inputs(ctx), err);
     md_delta_write_options opts = {.mode = MD_DELTA_OVERWRITE, .commit_metadata = meta};
+    if (partition_column) {
+      opts.partition_by = &partition_column;
+      opts.num_partition_by = 1;
+    }
     if (rc == MD_OK) rc = md_delta_write(path, &batch, 1, &opts, &version, err);
     md_metadata_free(meta);
     if (rc == MD_OK) rc = table_stats(path, &version, &rows, &bytes, err);

@@ -19,7 +19,7 @@ md_code hc_legacy_outputs(md_asset_ctx *ctx, void *res, md_error *err) {
   int64_t rows = 0;
   md_code rc = MD_OK;
   for (int i = 0; rc == MD_OK && i < 4; i++) {
-    rc = hc_read(cfg, "gold", GOLD[i], &batches[i], err);
+    rc = hc_read(ctx, cfg, "gold", GOLD[i], &batches[i], err);
     snprintf(names[i], sizeof names[i], "gold_%s", GOLD[i]);
     tables[i] = (md_export_table){names[i], batches[i]};
     if (rc == MD_OK) rows += md_batch_num_rows(batches[i]);

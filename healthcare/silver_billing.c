@@ -22,9 +22,9 @@ md_code hc_silver_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   md_batch *bronze = NULL, *dedup = NULL, *tariffs = NULL, *pmb = NULL;
   md_schema *src = NULL;
   int64_t expected = 0;
-  md_code rc = hc_read(cfg, "bronze", "billing_raw", &bronze, err);
-  if (rc == MD_OK) rc = hc_read(cfg, "silver", "tariff_codes", &tariffs, err);
-  if (rc == MD_OK) rc = hc_read(cfg, "silver", "pmb_conditions", &pmb, err);
+  md_code rc = hc_read(ctx, cfg, "bronze", "billing_raw", &bronze, err);
+  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "tariff_codes", &tariffs, err);
+  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "pmb_conditions", &pmb, err);
   if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 2, &dedup, &expected, err);
   if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(dedup))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
@@ -54,7 +54,7 @@ md_code hc_silver_billing(md_asset_ctx *ctx, void *res, md_error *err) {
                                         "SERVICE_DATE", "SERVICE_MONTH", "TARIFF_CODE", "TARIFF_CATEGORY",
                                         "ICD10_CODE",  "IS_PMB",     "QUANTITY",        "UNIT_PRICE",
                                         "AMOUNT",      "MEDICAL_AID", "UPDATED_AT"};
-    hc_silver_table spec = {"billing", keys, 2, rules, 7, exprs, names, 15};
+    hc_silver_table spec = {"billing", keys, 2, rules, 7, exprs, names, 15, NULL, "SERVICE_MONTH"};
     rc = hc_silver_finish(ctx, cfg, &spec, p, src, expected, err);
   }
   md_schema_free(src);

@@ -13,8 +13,8 @@ md_code hc_silver_plans(md_asset_ctx *ctx, void *res, md_error *err) {
   md_batch *bronze = NULL, *dedup = NULL, *pmb = NULL;
   md_schema *src = NULL;
   int64_t expected = 0;
-  md_code rc = hc_read(cfg, "bronze", "patient_plans_raw", &bronze, err);
-  if (rc == MD_OK) rc = hc_read(cfg, "silver", "pmb_conditions", &pmb, err);
+  md_code rc = hc_read(ctx, cfg, "bronze", "patient_plans_raw", &bronze, err);
+  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "pmb_conditions", &pmb, err);
   if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 1, &dedup, &expected, err);
   if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(dedup))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");

@@ -13,7 +13,7 @@ static md_code silver_reference(md_asset_ctx *ctx, const hc_config *cfg, const c
   snprintf(bronze_name, sizeof bronze_name, "%s_raw", table);
   md_batch *bronze = NULL, *norm = NULL, *out = NULL;
   md_schema *cols = NULL;
-  md_code rc = hc_read(cfg, "bronze", bronze_name, &bronze, err);
+  md_code rc = hc_read(ctx, cfg, "bronze", bronze_name, &bronze, err);
   if (rc == MD_OK) rc = hc_collect(hc_normalise(bronze), &norm, err);
   if (rc == MD_OK && !(cols = hc_source_columns(md_batch_schema(norm))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");

@@ -62,6 +62,11 @@ void md_asset_ctx_rejects(md_asset_ctx *ctx, const char *reason, int64_t rows);
 void md_asset_ctx_check(md_asset_ctx *ctx, const char *check, bool passed, const char *detail);
 /* A free-text note recorded with the run (e.g. "DuckDB output skipped: ..."). */
 void md_asset_ctx_note(md_asset_ctx *ctx, const char *note);
+/* Lineage: the asset read version `version` of `table` (recorded as an
+ * "input" event); md_asset_ctx_inputs lists them as "table@version,..." (""
+ * when none), for the asset's commits. */
+void md_asset_ctx_input(md_asset_ctx *ctx, const char *table, int64_t version);
+const char *md_asset_ctx_inputs(const md_asset_ctx *ctx);
 const char *md_asset_ctx_run_id(const md_asset_ctx *ctx);
 const char *md_asset_ctx_asset(const md_asset_ctx *ctx);
 
@@ -128,6 +133,14 @@ md_code md_runs_list(const char *home, int limit, char **out_text, md_error *err
 /* Print one run: its status, config, per-asset rows and events. *out_text is
  * malloc'd; MD_ERR_NOT_FOUND for an unknown id (a unique prefix is accepted). */
 md_code md_runs_show(const char *home, const char *run_id, char **out_text, md_error *err);
+
+/* ---------------------------------------------------------------- lineage */
+
+/* The chain of table versions and runs behind <home>/<table> at version
+ * (-1: latest), read from the medallion.run_id / medallion.asset /
+ * medallion.inputs keys of each commit's commitInfo, back to the source: one
+ * line per table version, indented by depth. *out_text is malloc'd. */
+md_code md_lineage(const char *home, const char *table, int64_t version, char **out_text, md_error *err);
 
 #ifdef __cplusplus
 }

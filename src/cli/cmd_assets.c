@@ -2,10 +2,10 @@
  * dependency order, with group, kind and upstream assets. */
 #include <stdio.h>
 
+#include "cli/commands.h"
 #include "healthcare.h"
 #include "medallion/pipeline.h"
 
-int cmd_assets(int argc, char **argv);
 
 int cmd_assets(int argc, char **argv) {
   (void)argc;

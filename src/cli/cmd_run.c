@@ -17,11 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/commands.h"
 #include "healthcare.h"
 #include "medallion/medallion.h"
 #include "medallion/pipeline.h"
 
-int cmd_run(int argc, char **argv);
 
 #define TEST_KEY "medallion-test-key"
 

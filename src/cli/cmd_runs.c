@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/commands.h"
 #include "medallion/medallion.h"
 #include "medallion/pipeline.h"
 
-int cmd_runs(int argc, char **argv);
 
 int cmd_runs(int argc, char **argv) {
   const char *home = getenv("MEDALLION_HOME") && *getenv("MEDALLION_HOME") ? getenv("MEDALLION_HOME") : "lakehouse";

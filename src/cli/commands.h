@@ -14,5 +14,6 @@ int cmd_delta_cat(int argc, char **argv);     /* cmd_delta_cat.c */
 int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
 int cmd_delta_write(int argc, char **argv);   /* cmd_delta_write.c */
 int cmd_delta_vacuum(int argc, char **argv);  /* cmd_delta_vacuum.c */
+int cmd_lineage(int argc, char **argv);       /* cmd_lineage.c */
 
 #endif

@@ -28,8 +28,9 @@ static const command commands[] = {
     {"demo", cmd_demo, "write a sample billing file, read it back and print it"},
     {"generate", cmd_generate, "write the synthetic clinic data set (Parquet folder and/or Firebird)"},
     {"history", cmd_delta_history, "print the commits of a Delta table (TABLE_DIR [--json])"},
-    {"run", cmd_run, "run the healthcare pipeline (bronze, silver, gold, legacy outputs)"},
-    {"runs", cmd_runs, "print the run history, or one run's assets and checks (runs show ID)"},
+    {"lineage", cmd_lineage, "the table versions and runs behind a silver or gold table, back to the source"},
+    {"run", cmd_run, "run the healthcare pipeline: bronze, silver, gold, legacy SQLite/DuckDB outputs"},
+    {"runs", cmd_runs, "the run history (runs show ID: one run's assets, rejects and checks)"},
     {"vacuum", cmd_delta_vacuum, "delete data files no recent version of a Delta table references"},
     {"write", cmd_delta_write, "load a Parquet file or Delta table into a Delta table (one commit)"},
 };

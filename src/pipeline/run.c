@@ -15,6 +15,7 @@ struct md_asset_ctx {
   run_store *store;
   md_asset_result *result;
   md_error store_err; /* first run store failure, reported after the asset */
+  char inputs[2048];  /* "table@version,..." */
 };
 
 struct md_run {
@@ -58,6 +59,13 @@ void md_asset_ctx_check(md_asset_ctx *ctx, const char *check, bool passed, const
   ctx_event(ctx, "check", check, passed ? 1 : 0, detail);
 }
 
+void md_asset_ctx_input(md_asset_ctx *ctx, const char *table, int64_t version) {
+  size_t used = strlen(ctx->inputs);
+  snprintf(ctx->inputs + used, sizeof ctx->inputs - used, "%s%s@%lld", used ? "," : "", table, (long long)version);
+  ctx_event(ctx, "input", table, version, NULL);
+}
+const char *md_asset_ctx_inputs(const md_asset_ctx *ctx) { return ctx->inputs; }
+
 void md_asset_ctx_note(md_asset_ctx *ctx, const char *note) { ctx_event(ctx, "note", NULL, 0, note); }
 const char *md_asset_ctx_run_id(const md_asset_ctx *ctx) { return ctx->run_id; }
 const char *md_asset_ctx_asset(const md_asset_ctx *ctx) { return ctx->asset; }
@@ -80,7 +88,7 @@ static md_code run_one(const md_pipeline *p, int i, md_run *run, run_store *stor
                        md_error *err) {
   const md_asset_def *d = &p->assets[i];
   md_asset_result *r = &run->results[i];
-  md_asset_ctx ctx = {.run_id = run->id, .asset = d->name, .store = store, .result = r};
+  md_asset_ctx ctx = {.run_id = run->id, .asset = d->name, .store = store, .result = r, .inputs = ""};
   md_error_clear(&ctx.store_err);
   if (o->progress) o->progress(o->progress_context, r);
   ctx_event(&ctx, "start", NULL, 0, NULL);

@@ -294,6 +294,19 @@ static void test_rerun_with_same_run_id_changes_nothing(void **state) {
   for (int i = 0; i < n; i++) assert_int_equal(before[i] + 1, after[i]);
 }
 
+static void test_lineage_reaches_the_source(void **state) {
+  (void)state;
+  char *text = NULL;
+  md_error err;
+  if (md_lineage(home, "gold/monthly_revenue", -1, &text, &err)) fail_msg("%s", err.message);
+  assert_non_null(strstr(text, "gold/monthly_revenue v"));
+  assert_non_null(strstr(text, "  silver/bill_payments v"));
+  assert_non_null(strstr(text, "    bronze/bill_payments_raw v"));
+  assert_non_null(strstr(text, "source:parquet/billing"));
+  free(text);
+  assert_int_equal(md_lineage(home, "gold/monthly_revenue", 99, &text, NULL), MD_ERR_NOT_FOUND);
+}
+
 static void test_duckdb_missing_is_skipped_and_recorded(void **state) {
   (void)state;
   char note[2048];
@@ -324,6 +337,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pipeline_equals_independent_sql),
       cmocka_unit_test(test_rerun_with_same_run_id_changes_nothing),
+      cmocka_unit_test(test_lineage_reaches_the_source),
       cmocka_unit_test(test_duckdb_missing_is_skipped_and_recorded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

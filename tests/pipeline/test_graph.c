@@ -171,6 +171,35 @@ static void test_failed_asset_stops_only_its_dependents(void **state) {
   md_pipeline_free(p);
 }
 
+static md_code failing_check(md_asset_ctx *ctx, void *res, md_error *err) {
+  (void)res;
+  (void)err;
+  md_asset_ctx_check(ctx, "silver_keys_unique(x)", false, "3 duplicate keys");
+  return MD_OK;
+}
+
+static void test_failed_check_fails_the_run(void **state) {
+  (void)state;
+  md_pipeline *p = NULL;
+  assert_int_equal(md_pipeline_new(&p, NULL), MD_OK);
+  md_asset_def def = {"x", "silver", "test", NULL, 0, failing_check};
+  assert_int_equal(md_pipeline_add(p, &def, NULL), MD_OK);
+  const char *home = test_temp_dir("pipeline_check");
+  md_run_options o = {.home = home, .run_id = "00000000-0000-4000-8000-000000000002"};
+  md_run *run = NULL;
+  assert_int_equal(md_pipeline_run(p, &o, &run, NULL), MD_OK);
+  assert_false(md_run_succeeded(run));
+  assert_int_equal(md_run_result(run, 0)->status, MD_ASSET_SUCCEEDED);
+  assert_int_equal(md_run_result(run, 0)->checks_failed, 1);
+  char *text = NULL;
+  assert_int_equal(md_runs_show(home, "00000000-0000-4000-8000-000000000002", &text, NULL), MD_OK);
+  assert_non_null(strstr(text, "FAILED 3 duplicate keys"));
+  assert_non_null(strstr(text, "status    failed"));
+  free(text);
+  md_run_free(run);
+  md_pipeline_free(p);
+}
+
 static void test_run_id_must_be_a_uuid(void **state) {
   (void)state;
   md_pipeline *p = build("a:x:");
@@ -193,6 +222,7 @@ int main(void) {
       cmocka_unit_test(test_run_follows_dependency_order),
       cmocka_unit_test(test_selection_by_name_group_upstream_downstream),
       cmocka_unit_test(test_failed_asset_stops_only_its_dependents),
+      cmocka_unit_test(test_failed_check_fails_the_run),
       cmocka_unit_test(test_run_id_must_be_a_uuid),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
