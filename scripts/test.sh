@@ -3,7 +3,7 @@
 #   1. build/release: Release build, the whole ctest suite (unit tests, e2e
 #      scripts, the install + pkg-config test, the DuckDB/Polars interop tests);
 #   2. build/asan: clang with AddressSanitizer + UndefinedBehaviorSanitizer
-#      (-DMEDALLION_SANITIZE=ON), the same ctest suite.
+#      (-DMEDALLION_SANITIZE=ON), the same ctest suite but for the peer-reader interop tests.
 # Tests that need ../shared skip when it is absent, unless MEDALLION_REQUIRE_SHARED=1
 # (or --require-shared), which .ci/run sets so that a missing corpus fails CI.
 # Options: --require-shared, --release-only, --asan-only.
