@@ -3,6 +3,8 @@
 //
 //   node duckdb_bench.mjs write FILE ROWS THREADS ROW_GROUP_ROWS
 //   node duckdb_bench.mjs read FILE THREADS
+//   node duckdb_bench.mjs write-nested FILE ROWS THREADS ROW_GROUP_ROWS
+//   node duckdb_bench.mjs read-nested FILE THREADS
 //
 // write: builds the same table as parquet_bench.c (same formulas, row by row) as
 //        an in-memory DuckDB table (not timed), then times COPY ... TO FILE
@@ -38,6 +40,19 @@ const READ_SQL = (file) => `
          count_if(flag) AS flags, sum(ref)::BIGINT AS sum_ref
   FROM read_parquet('${file.replace(/'/g, "''")}')`;
 
+// The nested case (issue 4): list<int64> of 0-4 items (10% null lists) and a
+// struct of three fields. Keep in step with fold_nested in parquet_bench.c.
+const NESTED_SQL = (rows) => `
+  SELECT i AS id,
+    CASE WHEN i % 10 = 0 THEN NULL ELSE list_transform(range(i % 5), x -> i + x) END AS l,
+    {'a': i * 3, 'b': (i % 1000)::DOUBLE / 8, 'c': 'v' || (i % 100)::VARCHAR} AS s
+  FROM range(${rows}) t(i)`;
+
+const NESTED_READ_SQL = (file) => `
+  SELECT count(*)::BIGINT AS rows, sum(len(l))::BIGINT AS list_values, sum(list_sum(l))::BIGINT AS sum_list,
+         sum(s.a)::BIGINT AS sum_a, sum(s.b) AS sum_b, sum(length(s.c))::BIGINT AS c_bytes
+  FROM read_parquet('${file.replace(/'/g, "''")}')`;
+
 const sqlStr = (s) => `'${s.replace(/'/g, "''")}'`;
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 // CPU time of the whole process, DuckDB's threads included.
@@ -45,7 +60,7 @@ const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1
 
 async function main() {
   const [phase, file, ...rest] = process.argv.slice(2);
-  const threads = phase === 'write' ? rest[1] : rest[0];
+  const threads = phase.startsWith('write') ? rest[1] : rest[0];
   const inst = await DuckDBInstance.create(':memory:', { threads: String(threads || 1) });
   const con = await inst.connect();
   let result;
@@ -71,8 +86,24 @@ async function main() {
     const row = reader.getRowObjects()[0];
     const checksum = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : String(v)]));
     result = { engine: 'duckdb', phase, rows: Number(row.rows), seconds: t1 - t0, cpu_seconds: c1 - c0, bytes: fs.statSync(file).size, checksum };
+  } else if (phase === 'write-nested') {
+    // Not timed: the nested file both readers read.
+    const rows = Number(rest[0]);
+    const rowGroupRows = Number(rest[2] || 1048576);
+    fs.rmSync(file, { force: true });
+    await con.run(`COPY (${NESTED_SQL(rows)}) TO ${sqlStr(file)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${rowGroupRows})`);
+    result = { engine: 'duckdb', phase, rows, seconds: 0, cpu_seconds: 0, bytes: fs.statSync(file).size };
+  } else if (phase === 'read-nested') {
+    const c0 = cpu();
+    const t0 = now();
+    const reader = await con.runAndReadAll(NESTED_READ_SQL(file));
+    const t1 = now();
+    const c1 = cpu();
+    const row = reader.getRowObjects()[0];
+    const checksum = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : String(v)]));
+    result = { engine: 'duckdb', phase: 'nested', rows: Number(row.rows), seconds: t1 - t0, cpu_seconds: c1 - c0, bytes: fs.statSync(file).size, checksum };
   } else {
-    process.stderr.write('usage: node duckdb_bench.mjs write FILE ROWS THREADS ROW_GROUP_ROWS | read FILE THREADS\n');
+    process.stderr.write('usage: node duckdb_bench.mjs write FILE ROWS THREADS ROW_GROUP_ROWS | read FILE THREADS | write-nested FILE ROWS THREADS ROW_GROUP_ROWS | read-nested FILE THREADS\n');
     process.exit(2);
   }
   result.threads = Number(threads || 1);

@@ -9,10 +9,20 @@
 #include "export/duckdb_api.h"
 #include "export/export_internal.h"
 
+/* Where scripts/setup.sh puts the library it fetches from npm. */
+#define MD_DEFAULT_LIBDUCKDB "/usr/local/lib/medallion/libduckdb.so"
+
 static md_code load_api(const char *path, duckdb_api *api, md_error *err) {
   memset(api, 0, sizeof *api);
+  /* Without an explicit path: the loader's search path, then where
+   * scripts/setup.sh installs the library from npm. */
   const char *lib = path && *path ? path : "libduckdb.so";
   api->handle = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+  if (!api->handle && !(path && *path)) {
+    api->handle = dlopen(MD_DEFAULT_LIBDUCKDB, RTLD_NOW | RTLD_LOCAL);
+    if (api->handle) lib = MD_DEFAULT_LIBDUCKDB;
+    else lib = "libduckdb.so (nor " MD_DEFAULT_LIBDUCKDB ")";
+  }
   if (!api->handle) return md_error_set(err, MD_ERR_NOT_FOUND, "cannot load %s: %s", lib, dlerror());
   *(void **)&api->open = dlsym(api->handle, "duckdb_open");
   *(void **)&api->close = dlsym(api->handle, "duckdb_close");

@@ -28,6 +28,8 @@ typedef struct scratch {
   size_t levels_cap;
   uint8_t *present;    /* per slot of the current page: 1 = value, 0 = null */
   size_t present_cap;
+  int16_t *slot_def;   /* direct path, nested leaves: the def level of each slot */
+  size_t slot_def_cap;
 } scratch;
 
 typedef struct dictionary {
@@ -36,12 +38,16 @@ typedef struct dictionary {
   uint8_t *fixed;
   pq_view *views;
   uint8_t *page_buffer; /* keeps the views' bytes alive when the page was decompressed */
+  uint8_t *bytes;       /* BYTE_ARRAY entries back to back, then PQ_PAGE_PADDING spare bytes */
+  uint32_t *offsets;    /* count + 1 entries into bytes */
 } dictionary;
 
 /* Never leaves *buf NULL, so that empty pages can still be memcpy'd from. */
 static md_code grow(void **buf, size_t *cap, size_t count, size_t elem, md_error *err) {
   if (count <= *cap && *buf) return MD_OK;
   size_t want = count < 1024 ? 1024 : count;
+  if (*buf && want < *cap + *cap / 2 && *cap + *cap / 2 <= SIZE_MAX / 2 / elem)
+    want = *cap + *cap / 2; /* levels kept for a whole chunk grow page by page: not one realloc each */
   void *p = realloc(*buf, want * elem);
   if (!p) return md_error_set(err, MD_ERR_NOMEM, "out of memory for %zu values", want);
   *buf = p;
@@ -58,12 +64,15 @@ static void scratch_free(scratch *s) {
   free(s->def);
   free(s->rep);
   free(s->present);
+  free(s->slot_def);
 }
 
 static void dictionary_free(dictionary *d) {
   free(d->fixed);
   free(d->views);
   free(d->page_buffer);
+  free(d->bytes);
+  free(d->offsets);
   memset(d, 0, sizeof *d);
 }
 
@@ -98,6 +107,26 @@ static md_code read_dictionary(const pq_leaf *leaf, pq_page *page, dictionary *d
     rc = plain_decode_fixed(page->body, size, (int)w, count, dict->fixed, &used, err);
   }
   if (rc) return md_error_context(err, "dictionary page");
+  if (leaf->physical == PQ_BYTE_ARRAY) {
+    /* One contiguous padded copy: gathers then copy short strings with one
+     * fixed-size load and never look at the views again. Its size is bounded
+     * by the page's, which held every byte plus a length per entry. */
+    size_t total = 0;
+    for (int64_t i = 0; i < count; i++) total += dict->views[i].length;
+    if (total > UINT32_MAX - PQ_PAGE_PADDING)
+      return md_error_set(err, MD_ERR_UNSUPPORTED, "dictionary page of %zu bytes of values", total);
+    dict->bytes = malloc(total + PQ_PAGE_PADDING);
+    dict->offsets = malloc(((size_t)count + 1) * sizeof *dict->offsets);
+    if (!dict->bytes || !dict->offsets) return md_error_set(err, MD_ERR_NOMEM, "out of memory for the dictionary");
+    size_t pos = 0;
+    for (int64_t i = 0; i < count; i++) {
+      dict->offsets[i] = (uint32_t)pos;
+      if (dict->views[i].length) memcpy(dict->bytes + pos, dict->views[i].ptr, dict->views[i].length);
+      pos += dict->views[i].length;
+    }
+    dict->offsets[count] = (uint32_t)pos;
+    memset(dict->bytes + pos, 0, PQ_PAGE_PADDING);
+  }
   dict->present = true;
   dict->count = count;
   dict->page_buffer = page->buffer; /* the views point into it */
@@ -260,8 +289,9 @@ static md_code convert_fixed(const pq_leaf *leaf, const scratch *s, int64_t n, u
     case PQ_CONV_INT96:
       for (int64_t i = 0; i < n; i++) {
         int64_t ts;
-        if (!pq_int96_to_nanos(src + i * 12, &ts))
-          return md_error_set(err, MD_ERR_OVERFLOW, "INT96 timestamp outside the nanosecond range (years 1677-2262)");
+        if (!pq_int96_to_unit(src + i * 12, leaf->type.unit, &ts))
+          return md_error_set(err, MD_ERR_OVERFLOW, "INT96 timestamp outside the range of %s",
+                              leaf->type.unit == MD_NANO ? "nanoseconds (years 1677-2262)" : "int64");
         memcpy(dst + i * 8, &ts, 8);
       }
       return MD_OK;
@@ -363,7 +393,14 @@ static md_code append_slots(md_column *col, const pq_leaf *leaf, scratch *s, con
       for (int64_t i = slots - 1; i >= 0; i--) {
         if (present[i]) {
           j--;
-          if (j != i) memmove(values + i * w, values + j * w, (size_t)w);
+          if (j != i) {
+            switch (w) { /* fixed sizes compile to moves, not a libc call per value */
+              case 4: memmove(values + i * 4, values + j * 4, 4); break;
+              case 8: memmove(values + i * 8, values + j * 8, 8); break;
+              case 16: memmove(values + i * 16, values + j * 16, 16); break;
+              default: memmove(values + i * w, values + j * w, (size_t)w); break;
+            }
+          }
         } else {
           memset(values + i * w, 0, (size_t)w);
         }
@@ -379,6 +416,288 @@ static md_code append_slots(md_column *col, const pq_leaf *leaf, scratch *s, con
     }
   }
   md_column_set_length(col, base + slots);
+  return MD_OK;
+}
+
+/* ---------------------------------------------------------- direct path */
+
+/* Flat leaves (no repetition, every level entry a slot) with PLAIN or
+ * dictionary pages skip the dense scratch: values go straight from the page
+ * or the dictionary into their slots in the column, nulls zeroed on the way,
+ * and the validity bitmap is built a byte at a time from the levels. */
+
+typedef enum store_kind {
+  STORE_NONE,
+  STORE_COPY4,
+  STORE_COPY8,
+  STORE_WIDEN_SIGNED,   /* INT32 -> 64-bit */
+  STORE_WIDEN_UNSIGNED,
+  STORE_DECIMAL32,      /* INT32 / INT64 -> DECIMAL128 */
+  STORE_DECIMAL64
+} store_kind;
+
+static store_kind direct_store(const pq_leaf *leaf) {
+  int dw = md_type_fixed_width(leaf->type), sw = leaf->src_width;
+  switch (leaf->conv) {
+    case PQ_CONV_INT:
+      if (sw == dw) return dw == 4 ? STORE_COPY4 : dw == 8 ? STORE_COPY8 : STORE_NONE;
+      if (sw == 4 && dw == 8) return leaf->is_signed ? STORE_WIDEN_SIGNED : STORE_WIDEN_UNSIGNED;
+      return STORE_NONE;
+    case PQ_CONV_FLOAT:
+    case PQ_CONV_DOUBLE: return sw != dw ? STORE_NONE : dw == 4 ? STORE_COPY4 : dw == 8 ? STORE_COPY8 : STORE_NONE;
+    case PQ_CONV_DECIMAL_INT: return sw == 4 ? STORE_DECIMAL32 : sw == 8 ? STORE_DECIMAL64 : STORE_NONE;
+    default: return STORE_NONE;
+  }
+}
+
+static inline __attribute__((always_inline)) int store_width(store_kind k) {
+  return k == STORE_COPY4 ? 4 : k == STORE_DECIMAL32 || k == STORE_DECIMAL64 ? 16 : 8;
+}
+
+static inline __attribute__((always_inline)) void store_one(store_kind k, uint8_t *dst, const uint8_t *src) {
+  switch (k) {
+    case STORE_COPY4: memcpy(dst, src, 4); break;
+    case STORE_COPY8: memcpy(dst, src, 8); break;
+    case STORE_WIDEN_SIGNED:
+    case STORE_WIDEN_UNSIGNED: {
+      uint32_t v;
+      memcpy(&v, src, 4);
+      int64_t wide = k == STORE_WIDEN_SIGNED ? (int64_t)(int32_t)v : (int64_t)v;
+      memcpy(dst, &wide, 8);
+      break;
+    }
+    case STORE_DECIMAL32:
+    case STORE_DECIMAL64: {
+      int64_t v;
+      if (k == STORE_DECIMAL32) {
+        int32_t v32;
+        memcpy(&v32, src, 4);
+        v = v32;
+      } else {
+        memcpy(&v, src, 8);
+      }
+      int64_t high = v < 0 ? -1 : 0;
+      memcpy(dst, &v, 8);
+      memcpy(dst + 8, &high, 8);
+      break;
+    }
+    default: break;
+  }
+}
+
+/* One loop per (kind, nulls, dictionary): the flags are constants at each call
+ * site, so the compiler drops the branches that do not apply. */
+static inline __attribute__((always_inline)) void fill_fixed(store_kind k, bool nulls, bool dict, uint8_t *dst,
+                                                             int64_t slots, const int16_t *def, int16_t max_def,
+                                                             const uint8_t *src, const uint32_t *idx) {
+  const int dw = store_width(k);
+  const int sw = k == STORE_COPY4 || k == STORE_WIDEN_SIGNED || k == STORE_WIDEN_UNSIGNED || k == STORE_DECIMAL32 ? 4 : 8;
+  int64_t j = 0;
+  for (int64_t i = 0; i < slots; i++) {
+    uint8_t *d = dst + i * dw;
+    if (nulls && def[i] != max_def) {
+      memset(d, 0, (size_t)dw);
+      continue;
+    }
+    const uint8_t *from = dict ? src + (size_t)idx[j] * (size_t)sw : src + j * sw;
+    j++;
+    store_one(k, d, from);
+  }
+}
+
+#define FILL_CASES(K)                                                                 \
+  case K:                                                                             \
+    if (nulls && dict) fill_fixed(K, true, true, dst, slots, def, max_def, src, idx);   \
+    else if (nulls) fill_fixed(K, true, false, dst, slots, def, max_def, src, idx);     \
+    else if (dict) fill_fixed(K, false, true, dst, slots, def, max_def, src, idx);      \
+    else fill_fixed(K, false, false, dst, slots, def, max_def, src, idx);               \
+    break
+
+static void fill_dispatch(store_kind k, bool nulls, bool dict, uint8_t *dst, int64_t slots, const int16_t *def,
+                          int16_t max_def, const uint8_t *src, const uint32_t *idx) {
+  if (!nulls && !dict && (k == STORE_COPY4 || k == STORE_COPY8)) {
+    memcpy(dst, src, (size_t)slots * (size_t)store_width(k));
+    return;
+  }
+  switch (k) {
+    FILL_CASES(STORE_COPY4);
+    FILL_CASES(STORE_COPY8);
+    FILL_CASES(STORE_WIDEN_SIGNED);
+    FILL_CASES(STORE_WIDEN_UNSIGNED);
+    FILL_CASES(STORE_DECIMAL32);
+    FILL_CASES(STORE_DECIMAL64);
+    default: break;
+  }
+}
+#undef FILL_CASES
+
+/* Sets bits [base, base + n) of the validity bitmap from the levels. */
+static void validity_from_def(uint8_t *bits, int64_t base, const int16_t *def, int16_t max_def, int64_t n) {
+  int64_t i = 0;
+  for (; i < n && ((base + i) & 7); i++) {
+    if (!def || def[i] == max_def) md_bit_set(bits, base + i);
+    else md_bit_clear(bits, base + i);
+  }
+  for (; i + 8 <= n; i += 8) {
+    uint8_t byte = 0xff;
+    if (def) {
+      byte = 0;
+      for (int k = 0; k < 8; k++) byte |= (uint8_t)((def[i + k] == max_def) << k);
+    }
+    bits[(base + i) >> 3] = byte;
+  }
+  for (; i < n; i++) {
+    if (!def || def[i] == max_def) md_bit_set(bits, base + i);
+    else md_bit_clear(bits, base + i);
+  }
+}
+
+/* Copies len bytes; short values with one or two 16-byte moves when both
+ * sides have PQ_PAGE_PADDING bytes of room (the caller vouches for dst;
+ * src_room says whether src may be over-read). */
+static inline void copy_value(uint8_t *dst, const uint8_t *src, uint32_t len, bool src_room) {
+  if (len <= 16 && src_room) {
+    memcpy(dst, src, 16);
+  } else if (len <= 32 && src_room) {
+    memcpy(dst, src, 16);
+    memcpy(dst + 16, src + 16, 16);
+  } else if (len) {
+    memcpy(dst, src, len);
+  }
+}
+
+/* Decodes dictionary indices for the page's n present values into s->indices
+ * and checks them against the dictionary. */
+static md_code page_indices(const pq_page *page, const dictionary *dict, int64_t n, scratch *s, md_error *err) {
+  if (!dict->present) return md_error_set(err, MD_ERR_CORRUPT, "dictionary-encoded page without a dictionary");
+  md_code rc = grow((void **)&s->indices, &s->indices_cap, (size_t)(n ? n : 1), sizeof *s->indices, err);
+  if (rc || n == 0) return rc;
+  if (page->values_size < 1) return md_error_set(err, MD_ERR_CORRUPT, "dictionary indices missing");
+  rle_decoder d;
+  rc = rle_decoder_init(&d, page->values + 1, page->values_size - 1, page->values[0], err);
+  if (!rc) rc = rle_decode(&d, s->indices, n, err);
+  if (rc) return md_error_context(err, "dictionary indices");
+  uint32_t max = 0;
+  for (int64_t i = 0; i < n; i++) max = s->indices[i] > max ? s->indices[i] : max;
+  if ((uint64_t)max >= (uint64_t)dict->count)
+    return md_error_set(err, MD_ERR_CORRUPT, "dictionary index %u out of range (%llu entries)", max,
+                        (unsigned long long)dict->count);
+  return MD_OK;
+}
+
+/* Reserves room for total more data bytes (plus copy slack), asking for the
+ * rest of the chunk at this page's rate so later pages do not regrow. */
+static md_code reserve_bytes(md_column *col, int64_t total, int64_t slots, int64_t remaining, int64_t cap,
+                             md_error *err) {
+  int64_t want = total + PQ_PAGE_PADDING;
+  if (slots > 0 && remaining > slots) {
+    double guess = (double)total / (double)slots * (double)remaining * 1.05 + PQ_PAGE_PADDING;
+    if (guess > (double)cap) guess = (double)cap;
+    if (guess > (double)want) want = (int64_t)guess;
+  }
+  md_code rc = md_column_reserve(col, 0, want, err);
+  if (rc && want > total + PQ_PAGE_PADDING) { /* the guess was too greedy: settle for this page */
+    return md_column_reserve(col, 0, total + PQ_PAGE_PADDING, err);
+  }
+  return rc;
+}
+
+/* Appends a flat page's n slots straight from the page. *handled = false when
+ * the page's encoding or the leaf's conversion needs the general path. */
+static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page *page, const dictionary *dict,
+                             scratch *s, const int16_t *def, const int16_t *rep, int64_t n, int64_t n_present,
+                             int64_t remaining, int64_t byte_cap, bool *handled, md_error *err) {
+  *handled = false;
+  int32_t enc = page->header.encoding;
+  bool dict_enc = enc == PQ_ENC_PLAIN_DICTIONARY || enc == PQ_ENC_RLE_DICTIONARY;
+  if (!dict_enc && enc != PQ_ENC_PLAIN) return MD_OK;
+  bool bytes = leaf->physical == PQ_BYTE_ARRAY && leaf->conv == PQ_CONV_BYTES;
+  store_kind kind = bytes ? STORE_NONE : direct_store(leaf);
+  if (!bytes && kind == STORE_NONE) return MD_OK;
+  *handled = true;
+  if (def && (rep || leaf->slot_def > 0)) {
+    /* Nested leaf: keep the level entries that are slots of this column (an
+     * empty or null list above has none); values sit at the slots whose def
+     * is max_def, so the flat loops below apply to the compacted levels. */
+    md_code rc = grow((void **)&s->slot_def, &s->slot_def_cap, (size_t)n, sizeof *s->slot_def, err);
+    if (rc) return rc;
+    int64_t slots = 0;
+    for (int64_t i = 0; i < n; i++) {
+      s->slot_def[slots] = def[i];
+      slots += (!rep || rep[i] <= leaf->slot_rep) && def[i] >= leaf->slot_def;
+    }
+    def = s->slot_def;
+    n = slots;
+    if (n == 0) return MD_OK;
+  }
+  bool nulls = n_present < n;
+  if (nulls && !def) return md_error_set(err, MD_ERR_INTERNAL, "nulls without levels");
+  int64_t base = md_column_length(col);
+  md_code rc = md_column_reserve(col, n, 0, err);
+  if (rc) return rc;
+  const uint32_t *idx = NULL;
+  if (dict_enc) {
+    rc = page_indices(page, dict, n_present, s, err);
+    if (rc) return rc;
+    idx = s->indices;
+  }
+  if (bytes) {
+    int32_t *offsets = md_column_offsets_mut(col);
+    int64_t total = 0;
+    const pq_view *views = NULL;
+    if (dict_enc) {
+      if (!dict->offsets) return md_error_set(err, MD_ERR_CORRUPT, "dictionary of the wrong type");
+      const uint32_t *doff = dict->offsets;
+      for (int64_t j = 0; j < n_present; j++) total += doff[idx[j] + 1] - doff[idx[j]];
+    } else {
+      size_t used;
+      rc = grow((void **)&s->views, &s->views_cap, (size_t)n_present, sizeof *s->views, err);
+      if (!rc) rc = plain_decode_byte_array(page->values, page->values_size, n_present, s->views, &used, err);
+      if (rc) return rc;
+      views = s->views;
+      for (int64_t j = 0; j < n_present; j++) total += views[j].length;
+    }
+    if (total > INT32_MAX) return md_error_set(err, MD_ERR_NOMEM, "column: page data exceeds %d bytes", INT32_MAX);
+    rc = reserve_bytes(col, total, n, remaining, byte_cap, err);
+    if (rc) return rc;
+    uint8_t *data = md_column_data_mut(col);
+    int32_t pos = offsets[base];
+    const uint8_t *page_end = page->values + page->values_size;
+    for (int64_t i = 0, j = 0; i < n; i++) {
+      if (!nulls || def[i] == leaf->max_def) {
+        if (dict_enc) {
+          uint32_t x = idx[j++];
+          uint32_t start = dict->offsets[x], len = dict->offsets[x + 1] - start;
+          copy_value(data + pos, dict->bytes + start, len, true);
+          pos += (int32_t)len;
+        } else {
+          const pq_view *v = &views[j++];
+          copy_value(data + pos, v->ptr, v->length, (size_t)(page_end - v->ptr) >= PQ_PAGE_PADDING);
+          pos += (int32_t)v->length;
+        }
+      }
+      offsets[base + i + 1] = pos;
+    }
+  } else {
+    int sw = leaf->src_width;
+    const uint8_t *src;
+    if (dict_enc) {
+      if (!dict->fixed) return md_error_set(err, MD_ERR_CORRUPT, "dictionary of the wrong type");
+      src = dict->fixed;
+    } else {
+      if ((uint64_t)n_present > page->values_size / (size_t)sw)
+        return md_error_set(err, MD_ERR_CORRUPT, "PLAIN data holds fewer than %lld values", (long long)n_present);
+      src = page->values;
+    }
+    uint8_t *dst = (uint8_t *)md_column_values_mut(col) + base * store_width(kind);
+    fill_dispatch(kind, nulls, dict_enc, dst, n, def, leaf->max_def, src, idx);
+  }
+  if (nulls || md_column_validity(col)) {
+    uint8_t *validity = md_column_validity_mut(col, err);
+    if (!validity) return err ? err->code : MD_ERR_NOMEM;
+    validity_from_def(validity, base, nulls ? def : NULL, leaf->max_def, n);
+  }
+  md_column_set_length(col, base + n);
   return MD_OK;
 }
 
@@ -419,15 +738,30 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
     return md_error_set(err, MD_ERR_CORRUPT, "unknown compression codec %d", meta->codec);
   pq_page_cursor cursor = {file->data, file->data + start, file->data + start + meta->total_compressed_size,
                            (md_parquet_codec)meta->codec};
+  /* Flat leaves: every level entry is a slot, so the chunk's value count is
+   * its row count; reserve it once (when the chunk's size can justify it)
+   * rather than regrowing, copying and faulting in fresh pages per page. */
+  bool direct = leaf->max_rep == 0 && leaf->slot_def == 0 && leaf->slot_rep == 0;
+  int64_t justified = meta->total_uncompressed_size > 0 && meta->total_uncompressed_size < (INT64_C(1) << 40)
+                          ? meta->total_uncompressed_size * 64 + 65536
+                          : 65536;
+  int64_t byte_cap = justified < INT32_MAX / 2 ? justified : INT32_MAX / 2;
+  if (direct && !keep && meta->num_values <= justified) {
+    md_code rc = md_column_reserve(col, meta->num_values, 0, err);
+    if (rc) return rc;
+  }
   int64_t done = 0;
   while (done < meta->num_values) {
-    if (cursor.pos >= cursor.end)
+    if (cursor.pos >= cursor.end) {
+      pq_page_cursor_release(&cursor);
       return md_error_set(err, MD_ERR_CORRUPT, "column chunk ends after %lld of %lld values", (long long)done,
                           (long long)meta->num_values);
+    }
     pq_page page;
     md_code rc = pq_page_next(&cursor, &page, err);
     if (rc) {
       pq_page_release(&page);
+      pq_page_cursor_release(&cursor);
       return rc;
     }
     int32_t type = page.header.type;
@@ -457,8 +791,12 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
         }
         if (leaf->max_rep > 0 && done == 0 && n > 0 && rep[0] != 0)
           rc = md_error_set(err, MD_ERR_CORRUPT, "first repetition level is %d, not 0", rep[0]);
-        if (!rc) rc = decode_dense(&page, dict, leaf, present, s, err);
-        if (!rc) {
+        bool handled = false;
+        if (!rc)
+          rc = append_direct(col, leaf, &page, dict, s, leaf->max_def ? def : NULL, leaf->max_rep ? rep : NULL, n,
+                             present, meta->num_values - done, byte_cap, &handled, err);
+        if (!rc && !handled) rc = decode_dense(&page, dict, leaf, present, s, err);
+        if (!rc && !handled) {
           bool flat = leaf->max_def == 0 && leaf->max_rep == 0;
           rc = append_slots(col, leaf, s, flat ? NULL : def, leaf->max_rep ? rep : NULL, n, present, err);
         }
@@ -467,8 +805,12 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
       done += n;
     }
     pq_page_release(&page);
-    if (rc) return rc;
+    if (rc) {
+      pq_page_cursor_release(&cursor);
+      return rc;
+    }
   }
+  pq_page_cursor_release(&cursor);
   out->num_levels = done;
   return MD_OK;
 }

@@ -64,12 +64,62 @@ static md_code next_run(rle_decoder *d, md_error *err) {
   return MD_OK;
 }
 
+/* Eight values of w bits from in (w bytes), reading whole 8-byte windows:
+ * the caller guarantees w + 8 readable bytes. With w a constant at each call
+ * site the shifts and offsets are immediates. */
+static inline __attribute__((always_inline)) void unpack8(const uint8_t *in, uint32_t *out, int w) {
+  const uint64_t mask = (w == 32) ? 0xffffffffull : ((1ull << w) - 1);
+  for (int k = 0; k < 8; k++) {
+    int bit = k * w;
+    uint64_t v;
+    memcpy(&v, in + (bit >> 3), 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    out[k] = (uint32_t)((v >> (bit & 7)) & mask);
+  }
+}
+
+#define UNPACK_GROUPS(W)                                                 \
+  case W:                                                                \
+    for (uint32_t g = 0; g < groups; g++) unpack8(in + g * W, out + g * 8, W); \
+    break
+
+/* groups whole groups of 8 values starting at a byte boundary. */
+static void unpack_groups(const uint8_t *in, uint32_t *out, uint32_t groups, int w) {
+  switch (w) {
+    UNPACK_GROUPS(1); UNPACK_GROUPS(2); UNPACK_GROUPS(3); UNPACK_GROUPS(4);
+    UNPACK_GROUPS(5); UNPACK_GROUPS(6); UNPACK_GROUPS(7); UNPACK_GROUPS(8);
+    UNPACK_GROUPS(9); UNPACK_GROUPS(10); UNPACK_GROUPS(11); UNPACK_GROUPS(12);
+    UNPACK_GROUPS(13); UNPACK_GROUPS(14); UNPACK_GROUPS(15); UNPACK_GROUPS(16);
+    UNPACK_GROUPS(17); UNPACK_GROUPS(18); UNPACK_GROUPS(19); UNPACK_GROUPS(20);
+    UNPACK_GROUPS(21); UNPACK_GROUPS(22); UNPACK_GROUPS(23); UNPACK_GROUPS(24);
+    UNPACK_GROUPS(25); UNPACK_GROUPS(26); UNPACK_GROUPS(27); UNPACK_GROUPS(28);
+    UNPACK_GROUPS(29); UNPACK_GROUPS(30); UNPACK_GROUPS(31); UNPACK_GROUPS(32);
+    default: break;
+  }
+}
+#undef UNPACK_GROUPS
+
 static void unpack(rle_decoder *d, uint32_t *out, uint32_t n) {
   const int w = d->bit_width;
   if (w == 0) {
     memset(out, 0, n * sizeof *out);
     d->packed_index += n;
     return;
+  }
+  /* Whole groups on a group boundary, while 8 spare bytes follow them. */
+  if ((d->packed_index & 7) == 0 && n >= 8) {
+    size_t start = (size_t)(d->packed_index / 8) * (size_t)w;
+    if (d->packed_bytes >= start + (size_t)w + 8) {
+      uint32_t groups = n / 8;
+      size_t safe = (d->packed_bytes - start - 8) / (size_t)w; /* groups with 8 bytes after them */
+      if (groups > safe) groups = (uint32_t)safe;
+      unpack_groups(d->packed + start, out, groups, w);
+      d->packed_index += (uint64_t)groups * 8;
+      out += groups * 8;
+      n -= groups * 8;
+    }
   }
   const uint64_t mask = (w == 32) ? 0xffffffffull : ((1ull << w) - 1);
   uint64_t bit = d->packed_index * (uint64_t)w;

@@ -16,8 +16,11 @@
  * 1 MiB; anything near this is a lie in the header, not data. */
 enum { PAGE_SIZE_LIMIT = 512 << 20 };
 
-static md_code inflate_payload(md_parquet_codec codec, const uint8_t *src, size_t src_size, size_t dst_size,
-                               pq_page *page, const uint8_t **out, md_error *err) {
+/* Dictionary pages get a buffer of their own (the dictionary outlives the
+ * page); data pages reuse the cursor's, which saves a large malloc, the page
+ * faults of fresh memory and a free per page. */
+static md_code inflate_payload(pq_page_cursor *c, md_parquet_codec codec, const uint8_t *src, size_t src_size,
+                               size_t dst_size, pq_page *page, const uint8_t **out, md_error *err) {
   if (codec == MD_PARQUET_UNCOMPRESSED) {
     if (src_size != dst_size)
       return md_error_set(err, MD_ERR_CORRUPT, "uncompressed page of %zu bytes claims %zu", src_size, dst_size);
@@ -31,11 +34,25 @@ static md_code inflate_payload(md_parquet_codec codec, const uint8_t *src, size_
     *out = src;
     return MD_OK;
   }
-  page->buffer = malloc(dst_size ? dst_size : 1);
-  if (!page->buffer) return md_error_set(err, MD_ERR_NOMEM, "out of memory for a %zu-byte page", dst_size);
-  md_code rc = parquet_decompress(codec, src, src_size, page->buffer, dst_size, err);
+  size_t want = dst_size + PQ_PAGE_PADDING;
+  uint8_t *dst;
+  if (page->header.type == PQ_DICTIONARY_PAGE) {
+    dst = page->buffer = malloc(want);
+    if (!dst) return md_error_set(err, MD_ERR_NOMEM, "out of memory for a %zu-byte page", dst_size);
+  } else {
+    if (want > c->scratch_cap) {
+      free(c->scratch);
+      c->scratch_cap = 0;
+      if (!(c->scratch = malloc(want)))
+        return md_error_set(err, MD_ERR_NOMEM, "out of memory for a %zu-byte page", dst_size);
+      c->scratch_cap = want;
+    }
+    dst = c->scratch;
+  }
+  md_code rc = parquet_decompress(codec, src, src_size, dst, dst_size, err);
   if (rc) return rc;
-  *out = page->buffer;
+  memset(dst + dst_size, 0, PQ_PAGE_PADDING);
+  *out = dst;
   return MD_OK;
 }
 
@@ -73,7 +90,7 @@ md_code pq_page_next(pq_page_cursor *c, pq_page *page, md_error *err) {
     if (h->type == PQ_DICTIONARY_PAGE && !h->has_dictionary_header)
       return md_error_set(err, MD_ERR_CORRUPT, "page at byte %zu: dictionary page without its header",
                           page->offset);
-    rc = inflate_payload(c->codec, payload, compressed, uncompressed, page, &page->body, err);
+    rc = inflate_payload(c, c->codec, payload, compressed, uncompressed, page, &page->body, err);
     if (rc) return md_error_context(err, "page at byte %zu", page->offset);
     page->body_size = uncompressed;
   } else if (h->type == PQ_DATA_PAGE_V2) {
@@ -86,7 +103,7 @@ md_code pq_page_next(pq_page_cursor *c, pq_page *page, md_error *err) {
     size_t levels = (size_t)h->def_levels_byte_length + (size_t)h->rep_levels_byte_length;
     page->levels = payload;
     md_parquet_codec codec = h->is_compressed ? c->codec : MD_PARQUET_UNCOMPRESSED;
-    rc = inflate_payload(codec, payload + levels, compressed - levels, uncompressed - levels, page, &page->body,
+    rc = inflate_payload(c, codec, payload + levels, compressed - levels, uncompressed - levels, page, &page->body,
                          err);
     if (rc) return md_error_context(err, "page at byte %zu", page->offset);
     page->body_size = uncompressed - levels;
@@ -97,6 +114,12 @@ md_code pq_page_next(pq_page_cursor *c, pq_page *page, md_error *err) {
 void pq_page_release(pq_page *page) {
   free(page->buffer);
   page->buffer = NULL;
+}
+
+void pq_page_cursor_release(pq_page_cursor *cursor) {
+  free(cursor->scratch);
+  cursor->scratch = NULL;
+  cursor->scratch_cap = 0;
 }
 
 /* v1 levels: RLE with a 4-byte length prefix, or the legacy BIT_PACKED. */

@@ -12,7 +12,13 @@ typedef struct pq_page_cursor {
   const uint8_t *pos;
   const uint8_t *end;    /* end of the column chunk */
   md_parquet_codec codec;
+  uint8_t *scratch;      /* data pages decompress here, reused page after page */
+  size_t scratch_cap;
 } pq_page_cursor;
+
+/* Decompressed page buffers end with this many spare bytes, so that decoders
+ * may copy short values with one fixed-size load. */
+enum { PQ_PAGE_PADDING = 32 };
 
 typedef struct pq_page {
   pq_page_header header;
@@ -21,7 +27,8 @@ typedef struct pq_page {
                              DATA_PAGE_V2: the decompressed values section */
   size_t body_size;
   const uint8_t *levels;  /* DATA_PAGE_V2: the raw level bytes (rep then def) */
-  uint8_t *buffer;        /* owned decompression buffer, or NULL */
+  uint8_t *buffer;        /* owned decompression buffer (dictionary pages), or NULL;
+                             data pages borrow the cursor's scratch instead */
   /* after pq_page_decode_levels: */
   const uint8_t *values;
   size_t values_size;
@@ -31,6 +38,8 @@ typedef struct pq_page {
  * types other than data and dictionary pages are returned too (callers skip). */
 md_code pq_page_next(pq_page_cursor *cursor, pq_page *page, md_error *err);
 void pq_page_release(pq_page *page);
+/* Frees the cursor's reusable decompression buffer. */
+void pq_page_cursor_release(pq_page_cursor *cursor);
 
 /* Decodes the levels of a data page into def/rep (each num_values long; NULL
  * when the max level is 0) and locates the values section. */

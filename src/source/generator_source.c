@@ -27,8 +27,13 @@ static md_code gen_stream_next(md_source_stream *stream, md_batch **out, md_erro
   md_column *columns[16] = {0};
   gen_builder b = {columns, n, 0, 0, MD_OK, err};
   for (int i = 0; i < n && b.code == MD_OK; i++) {
-    columns[i] = md_column_new(md_field_type(md_schema_field(stream->schema, i)));
+    md_type type = md_field_type(md_schema_field(stream->schema, i));
+    columns[i] = md_column_new(type);
     if (!columns[i]) b.code = md_error_set(err, MD_ERR_NOMEM, "generator: out of memory");
+    /* Room for the whole batch up front: growing by doubling would copy each
+     * buffer several times (an entity may overshoot the batch by a few rows). */
+    else b.code = md_column_reserve(columns[i], s->batch_rows + 64,
+                                    md_type_is_variable(type) ? (s->batch_rows + 64) * 16 : 0, err);
   }
   while (b.code == MD_OK && b.rows < s->batch_rows && s->next_entity < s->entities)
     generator_emit(&s->ctx, s->table, s->next_entity++, &b);

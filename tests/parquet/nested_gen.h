@@ -227,6 +227,7 @@ static inline md_batch *gen_batch(rng *r, const md_schema *schema, int64_t first
 
 /* ------------------------------------------------------------ canonical JSON */
 
+
 typedef struct json_text {
   char *data;
   size_t size, capacity;
@@ -275,14 +276,30 @@ static inline void json_value(json_text *t, const md_field *field, const md_colu
       snprintf(buf, sizeof buf, "%" PRId64, ((const int64_t *)md_column_values(column))[row]);
       json_puts(t, buf);
       return;
-    case MD_TYPE_FLOAT64:
-      snprintf(buf, sizeof buf, "%.17g", ((const double *)md_column_values(column))[row]);
+    case MD_TYPE_INT8: snprintf(buf, sizeof buf, "%d", ((const int8_t *)md_column_values(column))[row]); break;
+    case MD_TYPE_INT16: snprintf(buf, sizeof buf, "%d", ((const int16_t *)md_column_values(column))[row]); break;
+    case MD_TYPE_UINT8: snprintf(buf, sizeof buf, "%u", ((const uint8_t *)md_column_values(column))[row]); break;
+    case MD_TYPE_UINT16: snprintf(buf, sizeof buf, "%u", ((const uint16_t *)md_column_values(column))[row]); break;
+    case MD_TYPE_UINT32: snprintf(buf, sizeof buf, "%u", ((const uint32_t *)md_column_values(column))[row]); break;
+    case MD_TYPE_UINT64:
+      snprintf(buf, sizeof buf, "%" PRIu64, ((const uint64_t *)md_column_values(column))[row]);
+      break;
+    case MD_TYPE_FLOAT32:
+    case MD_TYPE_FLOAT64: {
+      double v = md_column_type(column).id == MD_TYPE_FLOAT32 ? (double)((const float *)md_column_values(column))[row]
+                                                               : ((const double *)md_column_values(column))[row];
+      /* The oracle's form: integral values keep a ".0"; others the shortest
+       * exact digits (the tests use quarters, which %.17g prints exactly). */
+      if (v == (double)(int64_t)v) snprintf(buf, sizeof buf, "%.1f", v);
+      else snprintf(buf, sizeof buf, "%.17g", v);
       json_puts(t, buf);
       return;
+    }
     case MD_TYPE_UTF8: {
       const int32_t *offsets = md_column_offsets(column);
+      const char *data = (const char *)md_column_data(column); /* NULL when every string is empty */
       json_puts(t, "\"");
-      json_put(t, (const char *)md_column_data(column) + offsets[row], (size_t)(offsets[row + 1] - offsets[row]));
+      if (offsets[row + 1] > offsets[row]) json_put(t, data + offsets[row], (size_t)(offsets[row + 1] - offsets[row]));
       json_puts(t, "\"");
       return;
     }
@@ -316,6 +333,7 @@ static inline void json_value(json_text *t, const md_field *field, const md_colu
       return;
     default: fail_msg("cannot render type %d", (int)md_column_type(column).id);
   }
+  json_puts(t, buf); /* the small integer types */
 }
 
 /* Appends the batch's rows as canonical JSON lines. */
@@ -365,6 +383,52 @@ static inline void json_first_difference(const char *a, const char *b, char *out
   const char *ea = strchr(la, '\n'), *eb = strchr(lb, '\n');
   int na = ea ? (int)(ea - la) : (int)strlen(la), nb = eb ? (int)(eb - lb) : (int)strlen(lb);
   snprintf(out, size, "line %d:\n  want %.*s\n  got  %.*s", line, na > 900 ? 900 : na, la, nb > 900 ? 900 : nb, lb);
+}
+
+/* ------------------------------------------------------------ random files */
+
+/* Random options; the same seed gives the same options. */
+static inline void gen_options(rng *r, md_parquet_write_options *options) {
+  static const md_parquet_codec codecs[] = {MD_PARQUET_UNCOMPRESSED, MD_PARQUET_SNAPPY, MD_PARQUET_ZSTD,
+                                            MD_PARQUET_GZIP};
+  md_parquet_write_options_default(options);
+  options->codec = codecs[rng_below(r, 4)];
+  options->dictionary = rng_percent(r, 70);
+  if (rng_percent(r, 20)) options->dictionary_page_bytes = 16 + rng_below(r, 200);
+  if (rng_percent(r, 50)) options->page_bytes = 32 + rng_below(r, 2000);
+  if (rng_percent(r, 40)) options->row_group_rows = 1 + rng_below(r, 120);
+}
+
+/* Writes 1..3 random batches (up to 200 rows each) of a random schema of up
+ * to max_fields nested fields to path; returns the rows as canonical JSON
+ * lines and the schema through *schema_out. */
+static inline char *gen_random_file(uint64_t seed, int max_fields, const char *path, md_schema **schema_out) {
+  rng r = {seed};
+  md_schema *schema = gen_schema(&r, max_fields, 4);
+  md_parquet_write_options options;
+  gen_options(&r, &options);
+  md_parquet_writer *writer = NULL;
+  md_error err;
+  if (md_parquet_writer_open(path, schema, &options, &writer, &err) != MD_OK)
+    fail_msg("seed %llu: open: %s", (unsigned long long)seed, err.message);
+  json_text expected = {NULL, 0, 0};
+  json_puts(&expected, "");
+  int batches = 1 + rng_below(&r, 3);
+  int64_t id = 0;
+  for (int b = 0; b < batches; b++) {
+    int64_t rows = rng_percent(&r, 10) ? 0 : rng_below(&r, 200);
+    md_batch *batch = gen_batch(&r, schema, id, rows);
+    id += rows;
+    json_batch(&expected, batch);
+    if (md_parquet_writer_write(writer, batch, &err) != MD_OK)
+      fail_msg("seed %llu: write: %s", (unsigned long long)seed, err.message);
+    md_batch_free(batch);
+  }
+  if (md_parquet_writer_close(writer, &err) != MD_OK)
+    fail_msg("seed %llu: close: %s", (unsigned long long)seed, err.message);
+  md_parquet_writer_free(writer);
+  *schema_out = schema;
+  return expected.data;
 }
 
 #endif

@@ -9,48 +9,6 @@
 
 enum { ROUND_TRIPS = 300 };
 
-/* Random options; the same seed gives the same options. */
-static void random_options(rng *r, md_parquet_write_options *options) {
-  static const md_parquet_codec codecs[] = {MD_PARQUET_UNCOMPRESSED, MD_PARQUET_SNAPPY, MD_PARQUET_ZSTD,
-                                            MD_PARQUET_GZIP};
-  md_parquet_write_options_default(options);
-  options->codec = codecs[rng_below(r, 4)];
-  options->dictionary = rng_percent(r, 70);
-  if (rng_percent(r, 20)) options->dictionary_page_bytes = 16 + rng_below(r, 200);
-  if (rng_percent(r, 50)) options->page_bytes = 32 + rng_below(r, 2000);
-  if (rng_percent(r, 40)) options->row_group_rows = 1 + rng_below(r, 120);
-}
-
-/* Writes 1..3 random batches of a random schema; returns the expected lines. */
-static char *write_random_file(uint64_t seed, const char *path, md_schema **schema_out) {
-  rng r = {seed};
-  md_schema *schema = gen_schema(&r, 4, 4);
-  md_parquet_write_options options;
-  random_options(&r, &options);
-  md_parquet_writer *writer = NULL;
-  md_error err;
-  if (md_parquet_writer_open(path, schema, &options, &writer, &err) != MD_OK)
-    fail_msg("seed %llu: open: %s", (unsigned long long)seed, err.message);
-  json_text expected = {NULL, 0, 0};
-  json_puts(&expected, "");
-  int batches = 1 + rng_below(&r, 3);
-  int64_t id = 0;
-  for (int b = 0; b < batches; b++) {
-    int64_t rows = rng_percent(&r, 10) ? 0 : rng_below(&r, 200);
-    md_batch *batch = gen_batch(&r, schema, id, rows);
-    id += rows;
-    json_batch(&expected, batch);
-    if (md_parquet_writer_write(writer, batch, &err) != MD_OK)
-      fail_msg("seed %llu: write: %s", (unsigned long long)seed, err.message);
-    md_batch_free(batch);
-  }
-  if (md_parquet_writer_close(writer, &err) != MD_OK)
-    fail_msg("seed %llu: close: %s", (unsigned long long)seed, err.message);
-  md_parquet_writer_free(writer);
-  *schema_out = schema;
-  return expected.data;
-}
-
 static void test_nested_random_schemas_round_trip_through_our_reader(void **state) {
   (void)state;
   const char *dir = test_temp_dir("nested_roundtrip");
@@ -58,7 +16,7 @@ static void test_nested_random_schemas_round_trip_through_our_reader(void **stat
     char path[4200];
     snprintf(path, sizeof path, "%s/r%llu.parquet", dir, (unsigned long long)seed);
     md_schema *schema = NULL;
-    char *expected = write_random_file(seed, path, &schema);
+    char *expected = gen_random_file(seed, 4, path, &schema);
     md_schema *read_schema = NULL;
     char *got = json_read_file(path, &read_schema);
     if (!md_schema_equal(schema, read_schema)) fail_msg("seed %llu: the schema read back differs", (unsigned long long)seed);
