@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # demo.sh — from a fresh clone to a running demo in one command: install the
 # Debian packages, configure and build a Release build in build/release, then
-# run `medallion demo` (which writes its output under build/demo).
+# run the healthcare pipeline on built-in demo data: `medallion run` generates
+# the source tables on first use, then writes bronze, silver and gold Delta
+# tables and the SQLite/DuckDB outputs under build/demo/home.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -12,5 +14,4 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release
 cmake --build build/release -j"$jobs"
 
 mkdir -p build/demo
-cd build/demo
-exec "$root/build/release/medallion" demo "$@"
+exec "$root/build/release/medallion" run --home "$root/build/demo/home" "$@"

@@ -13,6 +13,7 @@ packages=(
   clang libclang-rt-14-dev
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev libssl-dev
   libsqlite3-dev libcmocka-dev firebird-dev
+  firebird3.0-server firebird3.0-utils
   python3
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
@@ -39,5 +40,22 @@ if command -v node >/dev/null 2>&1; then
   node_major=$(node -p 'process.versions.node.split(".")[0]')
   if ((node_major < 20)); then
     echo "setup: note: node $(node --version) is older than 20; the DuckDB oracle and nodejs-polars interop tests want Node 20"
+  fi
+fi
+
+# DuckDB's C library ships only inside an npm package (no Debian package, no
+# header): fetch the pinned version into /usr/local/lib/medallion, where
+# `medallion run` looks for libduckdb.so when MEDALLION_LIBDUCKDB is unset.
+# Without it the pipeline still runs and says that the DuckDB output was skipped.
+duckdb_dir=/usr/local/lib/medallion
+duckdb_version=1.5.6-r.1
+if [[ ! -e "$duckdb_dir/libduckdb.so" && $(id -u) -eq 0 ]] && command -v npm >/dev/null 2>&1; then
+  echo "setup: fetching libduckdb.so (@duckdb/node-bindings-linux-x64@$duckdb_version) into $duckdb_dir"
+  mkdir -p "$duckdb_dir/npm"
+  if npm install --no-save --no-audit --no-fund --prefix "$duckdb_dir/npm" \
+       "@duckdb/node-bindings-linux-x64@$duckdb_version" >/dev/null 2>&1; then
+    ln -sf "$duckdb_dir/npm/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so" "$duckdb_dir/libduckdb.so"
+  else
+    echo "setup: note: could not fetch libduckdb.so; the pipeline will skip its DuckDB output" >&2
   fi
 fi

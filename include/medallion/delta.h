@@ -180,8 +180,8 @@ typedef struct md_delta_write_options {
 md_code md_delta_write(const char *path, md_batch *const *batches, int num_batches,
                        const md_delta_write_options *options, int64_t *version_out, md_error *err);
 
-/* Writes a classic checkpoint of version (-1: latest) and _last_checkpoint.
- * Not yet supported: needs the nested Parquet writer (MD_ERR_UNSUPPORTED). */
+/* Writes a classic single-file checkpoint of version (-1: latest), then
+ * _last_checkpoint; both appear atomically. Readers then replay from it. */
 md_code md_delta_checkpoint(const char *path, int64_t version, md_error *err);
 
 /* ------------------------------------------------------------------- vacuum */

@@ -4,8 +4,10 @@
  * apache/parquet-format (parquet.thrift, Encodings.md, LogicalTypes.md).
  * Reading maps Parquet types to core types (logical type first, then converted
  * type, then physical type); writing maps each core type to its standard
- * logical type. Nested columns (LIST, MAP, STRUCT) are read when supported by
- * the reader; otherwise refused with "unsupported nested column <path>". */
+ * logical type. Nested columns (LIST, MAP, STRUCT, any depth) are read and
+ * written; the writer uses the standard three-level LIST (`list` / `element`)
+ * and MAP (`key_value` / required `key`, `value`) layouts, and refuses a null
+ * map key or a null under a non-nullable field. */
 #ifndef MEDALLION_PARQUET_H
 #define MEDALLION_PARQUET_H
 
@@ -42,6 +44,11 @@ md_code md_parquet_reader_open(const char *path, md_parquet_reader **out, md_err
 md_code md_parquet_reader_open_memory(const uint8_t *data, size_t size, const char *name,
                                       md_parquet_reader **out, md_error *err);
 void md_parquet_reader_free(md_parquet_reader *reader);
+/* INT96 (legacy Spark/Impala timestamps) decodes to timestamp[ns] by default,
+ * which overflows int64 past the year 2262. Call this before reading to
+ * decode INT96 columns as timestamps of another unit (MD_MICRO reaches every
+ * year a Julian day can name); the schema and statistics change with it. */
+md_code md_parquet_reader_set_int96_unit(md_parquet_reader *reader, md_time_unit unit, md_error *err);
 
 /* The file's columns as core fields (top-level), with the file's key-value
  * metadata as the schema's metadata. Borrowed. */

@@ -1,9 +1,12 @@
-/* cmd_delta_history.c — `medallion history TABLE_DIR`: one JSON line per
- * commit still in the Delta log, oldest first, in the form the conformance
- * oracle prints: {"version":N,"operation":"WRITE","timestamp":MS}. */
+/* cmd_delta_history.c — `medallion history TABLE_DIR [--json]`: the commits
+ * still in the Delta log, oldest first. Plain: a table for people (version,
+ * UTC time, operation, parameters). --json: one JSON line per commit in the
+ * form the conformance oracle prints, {"version":N,"operation":"WRITE",
+ * "timestamp":MS,...}, plus the whole commitInfo. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "medallion/medallion.h"
 
@@ -18,32 +21,64 @@ static void print_json_string(const char *s) {
   putchar('"');
 }
 
+static void print_json(const md_delta_commit_info *info) {
+  printf("{\"version\":%lld,\"operation\":", (long long)info->version);
+  if (info->operation) print_json_string(info->operation);
+  else printf("null");
+  printf(",\"timestamp\":%lld", (long long)info->timestamp);
+  if (info->operation_parameters) printf(",\"operationParameters\":%s", info->operation_parameters);
+  if (info->engine_info) {
+    printf(",\"engineInfo\":");
+    print_json_string(info->engine_info);
+  }
+  if (info->commit_info) printf(",\"commitInfo\":%s", info->commit_info);
+  printf("}\n");
+}
+
+static void print_plain(const md_delta_commit_info *info) {
+  char when[64] = "-";
+  if (info->timestamp >= 0) {
+    time_t t = (time_t)(info->timestamp / 1000);
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  }
+  printf("%-8lld %-21s %-14s %s\n", (long long)info->version, when, info->operation ? info->operation : "-",
+         info->operation_parameters ? info->operation_parameters : "");
+}
+
 int cmd_delta_history(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: medallion history TABLE_DIR\n");
+  const char *path = NULL;
+  bool json = false, usage = false;
+  const char *bad = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) json = true;
+    else if (!path && argv[i][0] != '-') path = argv[i];
+    else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) usage = true;
+    else bad = argv[i];
+  }
+  if (usage) {
+    printf("usage: medallion history TABLE_DIR [--json]\n");
+    return 0;
+  }
+  if (bad || !path) {
+    if (bad) fprintf(stderr, "medallion: history: unexpected argument '%s'\n", bad);
+    else fprintf(stderr, "medallion: history: missing argument TABLE_DIR\n");
     return 1;
   }
   md_error err;
   md_delta_table *table = NULL;
   md_delta_history *history = NULL;
-  if (md_delta_table_open(argv[1], &table, &err) != MD_OK || md_delta_table_history(table, &history, &err) != MD_OK) {
-    fprintf(stderr, "medallion history: %s\n", err.message);
+  if (md_delta_table_open(path, &table, &err) != MD_OK || md_delta_table_history(table, &history, &err) != MD_OK) {
+    fprintf(stderr, "medallion: history: %s\n", err.message);
     md_delta_table_free(table);
     return 1;
   }
+  if (!json) printf("%-8s %-21s %-14s %s\n", "VERSION", "TIMESTAMP", "OPERATION", "PARAMETERS");
   for (int64_t i = 0; i < md_delta_history_count(history); i++) {
     md_delta_commit_info info;
     md_delta_history_entry(history, i, &info);
-    printf("{\"version\":%lld,\"operation\":", (long long)info.version);
-    if (info.operation) print_json_string(info.operation);
-    else printf("null");
-    printf(",\"timestamp\":%lld", (long long)info.timestamp);
-    if (info.operation_parameters) printf(",\"operationParameters\":%s", info.operation_parameters);
-    if (info.engine_info) {
-      printf(",\"engineInfo\":");
-      print_json_string(info.engine_info);
-    }
-    printf("}\n");
+    if (json) print_json(&info);
+    else print_plain(&info);
   }
   md_delta_history_free(history);
   md_delta_table_free(table);

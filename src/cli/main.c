@@ -21,11 +21,18 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"cat", cmd_cat_any, "print a Parquet file or a Delta table (TABLE_DIR [--version N]) as JSON lines"},
+    {"assets", cmd_assets, "print the pipeline's assets and their dependencies"},
+    {"cat", cmd_cat_any,
+     "print a Parquet file or a Delta table (TABLE_DIR [--version N | --timestamp ISO8601]) as JSON lines"},
     {"cp", cmd_cp, "rewrite a Parquet file (codec, row group size, page size, dictionary)"},
     {"demo", cmd_demo, "write a sample billing file, read it back and print it"},
     {"generate", cmd_generate, "write the synthetic clinic data set (Parquet folder and/or Firebird)"},
-    {"history", cmd_delta_history, "print the commits of a Delta table"},
+    {"history", cmd_delta_history, "print the commits of a Delta table (TABLE_DIR [--json])"},
+    {"lineage", cmd_lineage, "the table versions and runs behind a silver or gold table, back to the source"},
+    {"run", cmd_run, "run the healthcare pipeline: bronze, silver, gold, legacy SQLite/DuckDB outputs"},
+    {"runs", cmd_runs, "the run history (runs show ID: one run's assets, rejects and checks)"},
+    {"vacuum", cmd_delta_vacuum, "delete data files no recent version of a Delta table references"},
+    {"write", cmd_delta_write, "load a Parquet file or Delta table into a Delta table (one commit)"},
 };
 
 static void print_usage(FILE *out) {

@@ -33,6 +33,7 @@ struct agg_state {
   int num_keys;
   char **keys;
   key_table groups;
+  int_table int_groups; /* instead of groups for one integer-like key */
   md_column **key_values; /* the keys of each group, in group order */
   int64_t num_groups, capacity;
   accumulator *accs;
@@ -50,6 +51,7 @@ void agg_free(agg_state *state) {
   if (!state) return;
   md_schema_free(state->out_schema);
   key_table_free(&state->groups);
+  int_table_free(&state->int_groups);
   for (int k = 0; state->key_values && k < state->num_keys; k++) md_column_free(state->key_values[k]);
   free(state->key_values);
   for (int a = 0; state->accs && a < state->num_accs; a++) {
@@ -78,6 +80,7 @@ md_code agg_new(const md_plan *plan, const md_schema *input, const md_schema *ou
   state->key_values = calloc((size_t)(plan->num_keys + 1), sizeof *state->key_values);
   state->accs = calloc((size_t)(plan->num_aggs + 1), sizeof *state->accs);
   key_table_init(&state->groups);
+  int_table_init(&state->int_groups);
   bool ok = state->out_schema && state->key_values && state->accs;
   for (int k = 0; ok && k < plan->num_keys; k++)
     ok = (state->key_values[k] = md_column_new_for_field(md_schema_field(out_schema, k))) != NULL;
@@ -144,19 +147,34 @@ static md_code assign_groups(agg_state *state, const md_batch *batch, int64_t *g
   md_column *columns[64];
   if (state->num_keys > 64) return md_error_set(err, MD_ERR_UNSUPPORTED, "aggregate: more than 64 keys");
   md_code code = batch_columns_by_name(batch, state->keys, state->num_keys, columns, err);
-  key_rows keys;
-  if (code == MD_OK) code = keys_encode(columns, state->num_keys, n, true, &keys, err);
   if (code != MD_OK) return code;
   int64_t *new_rows = malloc((size_t)(n > 0 ? n : 1) * sizeof *new_rows), new_count = 0;
-  if (!new_rows) code = md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
-  for (int64_t i = 0; i < n && code == MD_OK; i++) {
-    bool inserted;
-    gid[i] = key_table_insert(&state->groups, keys.hashes[i], keys.bytes + keys.offsets[i],
-                              keys.offsets[i + 1] - keys.offsets[i], &inserted, err);
-    if (gid[i] < 0) code = MD_ERR_NOMEM;
-    else if (inserted) new_rows[new_count++] = i;
+  if (!new_rows) return md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
+  if (state->num_keys == 1 && key_is_int(md_column_type(columns[0]))) {
+    int64_t *owned = NULL;
+    const int64_t *v = key_ints(columns[0], &owned);
+    const uint8_t *valid = md_column_validity(columns[0]);
+    if (!v) code = md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
+    for (int64_t i = 0; i < n && code == MD_OK; i++) {
+      bool inserted;
+      gid[i] = valid && !md_bit_get(valid, i) ? int_table_insert_null(&state->int_groups, &inserted)
+                                               : int_table_insert(&state->int_groups, v[i], &inserted);
+      if (gid[i] < 0) code = md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
+      else if (inserted) new_rows[new_count++] = i;
+    }
+    free(owned);
+  } else {
+    key_rows keys;
+    code = keys_encode(columns, state->num_keys, n, true, &keys, err);
+    for (int64_t i = 0; i < n && code == MD_OK; i++) {
+      bool inserted;
+      gid[i] = key_table_insert(&state->groups, keys.hashes[i], keys.bytes + keys.offsets[i],
+                                keys.offsets[i + 1] - keys.offsets[i], &inserted, err);
+      if (gid[i] < 0) code = MD_ERR_NOMEM;
+      else if (inserted) new_rows[new_count++] = i;
+    }
+    keys_free(&keys); /* zeroed by keys_encode even when it fails */
   }
-  keys_free(&keys);
   for (int k = 0; k < state->num_keys && code == MD_OK && new_count > 0; k++) {
     md_column *taken = NULL;
     code = column_take(columns[k], new_rows, new_count, &taken, err);
@@ -291,7 +309,7 @@ md_code agg_consume(agg_state *state, const md_batch *batch, md_error *err) {
   int64_t *gid = malloc((size_t)(n > 0 ? n : 1) * sizeof *gid);
   if (!gid) return md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
   md_code code = assign_groups(state, batch, gid, err);
-  int64_t groups = state->num_keys == 0 ? 1 : state->groups.count;
+  int64_t groups = state->num_keys == 0 ? 1 : state->groups.count + state->int_groups.count;
   if (code == MD_OK) code = ensure_groups(state, groups, err);
   if (code == MD_OK) state->num_groups = groups;
   for (int a = 0; a < state->num_accs && code == MD_OK; a++) code = update(&state->accs[a], batch, gid, err);
@@ -346,7 +364,7 @@ static md_code result_column(const accumulator *acc, int64_t groups, md_type out
 }
 
 md_code agg_finish(agg_state *state, md_batch **out, md_error *err) {
-  int64_t groups = state->num_keys == 0 ? 1 : state->groups.count;
+  int64_t groups = state->num_keys == 0 ? 1 : state->groups.count + state->int_groups.count;
   md_code code = ensure_groups(state, groups, err);
   if (code == MD_OK) state->num_groups = groups;
   int n = state->num_keys + state->num_accs;

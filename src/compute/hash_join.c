@@ -21,6 +21,8 @@ struct join_state {
   int *right_out_columns; /* right column indices that appear in the output */
   int num_right_out;
   key_table table;
+  int_table ints; /* instead of table for one integer-like key */
+  bool int_key;
   int64_t *head, *tail, *next; /* chains of build rows per key id */
   uint8_t *matched;            /* FULL: right rows that found a partner */
 };
@@ -32,6 +34,7 @@ void join_free(join_state *state) {
   free(state->key_types);
   free(state->right_out_columns);
   key_table_free(&state->table);
+  int_table_free(&state->ints);
   free(state->head);
   free(state->tail);
   free(state->next);
@@ -48,6 +51,55 @@ static md_code encode_keys(const join_state *state, const md_batch *batch, char 
   for (int k = 0; k < state->num_keys && code == MD_OK; k++) code = kernel_cast(borrowed[k], state->key_types[k], &cast[k], err);
   if (code == MD_OK) code = keys_encode(cast, state->num_keys, md_batch_num_rows(batch), false, out, err);
   for (int k = 0; k < state->num_keys; k++) md_column_free(cast[k]);
+  return code;
+}
+
+/* Per row of batch, the id of its key in the build table, or -1 for a key with
+ * a null part or (probing) without a match. Building inserts new keys and
+ * marks them in inserted. Probing only reads the table, so probes may run in
+ * parallel. */
+static md_code key_ids(join_state *state, const md_batch *batch, char *const *names, uint8_t *inserted, int64_t *ids,
+                       md_error *err) {
+  int64_t n = md_batch_num_rows(batch);
+  if (state->int_key) {
+    md_column *borrowed, *cast = NULL;
+    md_code code = batch_columns_by_name(batch, names, 1, &borrowed, err);
+    if (code == MD_OK) code = kernel_cast(borrowed, state->key_types[0], &cast, err);
+    if (code != MD_OK) return code;
+    int64_t *owned = NULL;
+    const int64_t *v = key_ints(cast, &owned);
+    const uint8_t *valid = md_column_validity(cast);
+    if (!v) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+    for (int64_t i = 0; i < n && code == MD_OK; i++) {
+      bool is_new = false;
+      if (valid && !md_bit_get(valid, i)) ids[i] = -1;
+      else if (inserted) {
+        if ((ids[i] = int_table_insert(&state->ints, v[i], &is_new)) < 0) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+        inserted[i] = is_new;
+      } else {
+        ids[i] = int_table_find(&state->ints, v[i]);
+      }
+    }
+    free(owned);
+    md_column_free(cast);
+    return code;
+  }
+  key_rows keys;
+  md_code code = encode_keys(state, batch, names, &keys, err);
+  if (code != MD_OK) return code;
+  for (int64_t i = 0; i < n && code == MD_OK; i++) {
+    const uint8_t *key = keys.bytes + keys.offsets[i];
+    int64_t len = keys.offsets[i + 1] - keys.offsets[i];
+    bool is_new = false;
+    if (keys.has_null[i]) ids[i] = -1;
+    else if (inserted) {
+      if ((ids[i] = key_table_insert(&state->table, keys.hashes[i], key, len, &is_new, err)) < 0) code = MD_ERR_NOMEM;
+      inserted[i] = is_new;
+    } else {
+      ids[i] = key_table_find(&state->table, keys.hashes[i], key, len);
+    }
+  }
+  keys_free(&keys);
   return code;
 }
 
@@ -91,24 +143,24 @@ md_code join_build(const md_plan *plan, md_batch *right, const md_schema *out_sc
     else code = expr_common_type(md_field_type(md_schema_field(out_schema, li)), md_field_type(md_schema_field(right_schema, ri)),
                                  true, &state->key_types[k], err);
   }
-  key_rows keys;
-  if (code == MD_OK) code = encode_keys(state, right, state->right_keys, &keys, err);
-  if (code == MD_OK) {
-    for (int64_t i = 0; i < rows && code == MD_OK; i++) {
-      state->next[i] = -1;
-      if (keys.has_null[i]) continue;
-      bool inserted;
-      int64_t id = key_table_insert(&state->table, keys.hashes[i], keys.bytes + keys.offsets[i],
-                                    keys.offsets[i + 1] - keys.offsets[i], &inserted, err);
-      if (id < 0) code = MD_ERR_NOMEM;
-      else if (inserted) state->head[id] = state->tail[id] = i;
-      else {
-        state->next[state->tail[id]] = i;
-        state->tail[id] = i;
-      }
+  int_table_init(&state->ints);
+  state->int_key = code == MD_OK && plan->num_keys == 1 && key_is_int(state->key_types[0]);
+  int64_t *ids = malloc(slots * sizeof *ids);
+  uint8_t *inserted = malloc(slots);
+  if (code == MD_OK && (!ids || !inserted)) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+  if (code == MD_OK) code = key_ids(state, right, state->right_keys, inserted, ids, err);
+  for (int64_t i = 0; i < rows && code == MD_OK; i++) {
+    state->next[i] = -1;
+    int64_t id = ids[i];
+    if (id < 0) continue;
+    if (inserted[i]) state->head[id] = state->tail[id] = i;
+    else {
+      state->next[state->tail[id]] = i;
+      state->tail[id] = i;
     }
-    keys_free(&keys);
   }
+  free(ids);
+  free(inserted);
   if (code != MD_OK) {
     join_free(state);
     return code;
@@ -123,17 +175,19 @@ typedef struct pairs {
   int64_t count, capacity;
 } pairs;
 
+static bool pairs_reserve(pairs *p, int64_t cap) {
+  int64_t *left = realloc(p->left, (size_t)cap * sizeof *left);
+  if (!left) return false;
+  p->left = left;
+  int64_t *right = realloc(p->right, (size_t)cap * sizeof *right);
+  if (!right) return false;
+  p->right = right;
+  p->capacity = cap;
+  return true;
+}
+
 static bool pairs_push(pairs *p, int64_t l, int64_t r) {
-  if (p->count == p->capacity) {
-    int64_t cap = p->capacity ? p->capacity * 2 : 1024;
-    int64_t *left = realloc(p->left, (size_t)cap * sizeof *left);
-    if (!left) return false;
-    p->left = left;
-    int64_t *right = realloc(p->right, (size_t)cap * sizeof *right);
-    if (!right) return false;
-    p->right = right;
-    p->capacity = cap;
-  }
+  if (p->count == p->capacity && !pairs_reserve(p, p->capacity ? p->capacity * 2 : 1024)) return false;
   p->left[p->count] = l;
   p->right[p->count++] = r;
   return true;
@@ -173,16 +227,16 @@ static md_code assemble(join_state *state, const md_batch *left, const pairs *p,
 }
 
 md_code join_probe(join_state *state, const md_batch *left, md_batch **out, md_error *err) {
-  key_rows keys;
-  md_code code = encode_keys(state, left, state->left_keys, &keys, err);
-  if (code != MD_OK) return code;
-  pairs p = {0};
   int64_t n = md_batch_num_rows(left);
+  int64_t *ids = malloc((size_t)(n > 0 ? n : 1) * sizeof *ids);
+  if (!ids) return md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+  md_code code = key_ids(state, left, state->left_keys, NULL, ids, err);
+  pairs p = {0};
   md_join_type type = state->type;
+  /* Most probes find at most one partner: size the pair lists for that. */
+  if (code == MD_OK && n > 0 && !pairs_reserve(&p, n)) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
   for (int64_t i = 0; i < n && code == MD_OK; i++) {
-    int64_t id = keys.has_null[i] ? -1
-                                  : key_table_find(&state->table, keys.hashes[i], keys.bytes + keys.offsets[i],
-                                                   keys.offsets[i + 1] - keys.offsets[i]);
+    int64_t id = ids[i];
     bool ok = true;
     if (type == MD_JOIN_SEMI || type == MD_JOIN_ANTI) {
       if ((id >= 0) == (type == MD_JOIN_SEMI)) ok = pairs_push(&p, i, -1);
@@ -196,7 +250,7 @@ md_code join_probe(join_state *state, const md_batch *left, md_batch **out, md_e
     }
     if (!ok) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory for %lld output rows", (long long)p.count);
   }
-  keys_free(&keys);
+  free(ids);
   if (code == MD_OK) code = assemble(state, left, &p, false, out, err);
   free(p.left);
   free(p.right);

@@ -6,7 +6,7 @@
  * false AND anything is false, true OR anything is true, otherwise null wins. */
 #include <stdlib.h>
 
-#include "compute_internal.h"
+#include "plan_internal.h"
 
 static uint8_t byte_or_ones(const uint8_t *bits, int64_t i) { return bits ? bits[i] : 0xff; }
 
@@ -197,6 +197,33 @@ static bool same_value(const md_column *a, int64_t i, const md_column *set, int6
   return memcmp((const uint8_t *)md_column_values(a) + i * w, (const uint8_t *)md_column_values(set) + j * w, (size_t)w) == 0;
 }
 
+static md_code in_set_hashed(const md_column *a, const md_column *set, uint8_t *valid, uint8_t *r, bool set_has_null,
+                             md_error *err) {
+  key_rows set_keys = {0}, keys = {0};
+  key_table table;
+  key_table_init(&table);
+  md_column *sc[1] = {(md_column *)set}, *ac[1] = {(md_column *)a};
+  md_code code = keys_encode(sc, 1, md_column_length(set), false, &set_keys, err);
+  for (int64_t j = 0; code == MD_OK && j < set_keys.n; j++) {
+    bool inserted;
+    if (!set_keys.has_null[j] &&
+        key_table_insert(&table, set_keys.hashes[j], set_keys.bytes + set_keys.offsets[j],
+                         set_keys.offsets[j + 1] - set_keys.offsets[j], &inserted, err) < 0)
+      code = MD_ERR_NOMEM;
+  }
+  if (code == MD_OK) code = keys_encode(ac, 1, md_column_length(a), false, &keys, err);
+  for (int64_t i = 0; code == MD_OK && i < keys.n; i++) {
+    if (!md_bit_get(valid, i)) continue;
+    if (key_table_find(&table, keys.hashes[i], keys.bytes + keys.offsets[i], keys.offsets[i + 1] - keys.offsets[i]) >= 0)
+      md_bit_set(r, i);
+    else if (set_has_null) md_bit_clear(valid, i); /* x IN (.., NULL) is null, not false */
+  }
+  keys_free(&set_keys);
+  keys_free(&keys);
+  key_table_free(&table);
+  return code;
+}
+
 md_code kernel_in_set(const md_column *a, const md_column *set, md_column **out, md_error *err) {
   int64_t n = md_column_length(a), m = md_column_length(set);
   bool set_has_null = md_column_null_count(set) > 0;
@@ -210,7 +237,18 @@ md_code kernel_in_set(const md_column *a, const md_column *set, md_column **out,
   uint8_t *r = md_column_values_mut(column);
   memset(r, 0, (size_t)bits_bytes(n));
   bits_copy_validity(valid, a, n);
-  if (md_column_type(a).id != MD_TYPE_NULL) {
+  md_type type = md_column_type(a);
+  if (m > 8 && type.id != MD_TYPE_NULL && !type_is_float(type) && !md_type_is_nested(type) &&
+      md_type_equal(type, md_column_type(set))) {
+    /* Large sets: one hash lookup per row instead of m comparisons. Byte-equal
+     * keys are equal values for every non-float type of one kind. */
+    md_code code = in_set_hashed(a, set, valid, r, set_has_null, err);
+    if (code != MD_OK) {
+      md_column_free(column);
+      free(valid);
+      return code;
+    }
+  } else if (type.id != MD_TYPE_NULL) {
     for (int64_t i = 0; i < n; i++) {
       if (!md_bit_get(valid, i)) continue;
       bool found = false;

@@ -201,3 +201,119 @@ nomem:
   md_error_set(err, MD_ERR_NOMEM, "out of memory for a hash table of %lld keys", (long long)table->count);
   return -1;
 }
+
+/* ------------------------------------------------------- single integer keys */
+
+bool key_is_int(md_type type) {
+  switch (type.id) {
+    case MD_TYPE_INT8:
+    case MD_TYPE_INT16:
+    case MD_TYPE_INT32:
+    case MD_TYPE_INT64:
+    case MD_TYPE_UINT8:
+    case MD_TYPE_UINT16:
+    case MD_TYPE_UINT32:
+    case MD_TYPE_DATE32:
+    case MD_TYPE_TIME32:
+    case MD_TYPE_TIME64:
+    case MD_TYPE_TIMESTAMP: return true;
+    default: return false;
+  }
+}
+
+const int64_t *key_ints(const md_column *column, int64_t **owned) {
+  *owned = NULL;
+  md_type type = md_column_type(column);
+  int64_t n = md_column_length(column);
+  const void *v = md_column_values(column);
+  if (md_type_fixed_width(type) == 8) return v ? v : (const int64_t *)(const void *)"\0\0\0\0\0\0\0\0";
+  int64_t *out = malloc((size_t)(n > 0 ? n : 1) * sizeof *out);
+  if (!out) return NULL;
+  switch (type.id) {
+    case MD_TYPE_INT8: for (int64_t i = 0; i < n; i++) out[i] = ((const int8_t *)v)[i]; break;
+    case MD_TYPE_INT16: for (int64_t i = 0; i < n; i++) out[i] = ((const int16_t *)v)[i]; break;
+    case MD_TYPE_UINT8: for (int64_t i = 0; i < n; i++) out[i] = ((const uint8_t *)v)[i]; break;
+    case MD_TYPE_UINT16: for (int64_t i = 0; i < n; i++) out[i] = ((const uint16_t *)v)[i]; break;
+    case MD_TYPE_UINT32: for (int64_t i = 0; i < n; i++) out[i] = ((const uint32_t *)v)[i]; break;
+    default: for (int64_t i = 0; i < n; i++) out[i] = ((const int32_t *)v)[i]; break;
+  }
+  *owned = out;
+  return out;
+}
+
+void int_table_init(int_table *table) {
+  memset(table, 0, sizeof *table);
+  table->null_id = -1;
+}
+
+void int_table_free(int_table *table) {
+  free(table->slots);
+  free(table->keys);
+  int_table_init(table);
+}
+
+static bool int_table_grow(int_table *t) {
+  int64_t cap = t->capacity ? t->capacity * 2 : 1024;
+  int64_t *slots = malloc((size_t)cap * sizeof *slots);
+  if (!slots) return false;
+  for (int64_t i = 0; i < cap; i++) slots[i] = -1;
+  int64_t mask = cap - 1;
+  for (int64_t id = 0; id < t->count; id++) {
+    if (id == t->null_id) continue;
+    int64_t s = (int64_t)(hash_mix((uint64_t)t->keys[id]) & (uint64_t)mask);
+    while (slots[s] >= 0) s = (s + 1) & mask;
+    slots[s] = id;
+  }
+  free(t->slots);
+  t->slots = slots;
+  t->capacity = cap;
+  return true;
+}
+
+static bool int_table_room(int_table *t) {
+  if (t->count < t->keys_capacity) return true;
+  int64_t cap = t->keys_capacity ? t->keys_capacity * 2 : 1024;
+  int64_t *keys = realloc(t->keys, (size_t)cap * sizeof *keys);
+  if (!keys) return false;
+  t->keys = keys;
+  t->keys_capacity = cap;
+  return true;
+}
+
+int64_t int_table_insert(int_table *t, int64_t key, bool *inserted) {
+  *inserted = false;
+  if ((t->count + 1) * 2 > t->capacity && !int_table_grow(t)) return -1;
+  int64_t mask = t->capacity - 1;
+  int64_t s = (int64_t)(hash_mix((uint64_t)key) & (uint64_t)mask);
+  for (;; s = (s + 1) & mask) {
+    int64_t id = t->slots[s];
+    if (id < 0) break;
+    if (t->keys[id] == key) return id;
+  }
+  if (!int_table_room(t)) return -1;
+  int64_t id = t->count++;
+  t->keys[id] = key;
+  t->slots[s] = id;
+  *inserted = true;
+  return id;
+}
+
+int64_t int_table_insert_null(int_table *t, bool *inserted) {
+  *inserted = false;
+  if (t->null_id >= 0) return t->null_id;
+  if (!int_table_room(t)) return -1;
+  t->null_id = t->count++;
+  t->keys[t->null_id] = 0;
+  *inserted = true;
+  return t->null_id;
+}
+
+int64_t int_table_find(const int_table *t, int64_t key) {
+  if (t->capacity == 0) return -1;
+  int64_t mask = t->capacity - 1;
+  for (int64_t s = (int64_t)(hash_mix((uint64_t)key) & (uint64_t)mask);; s = (s + 1) & mask) {
+    int64_t id = t->slots[s];
+    if (id < 0) return -1;
+    if (t->keys[id] == key) return id;
+  }
+}

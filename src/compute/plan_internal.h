@@ -112,6 +112,29 @@ int64_t key_table_insert(key_table *table, uint64_t hash, const uint8_t *key, in
                          md_error *err);
 int64_t key_table_find(const key_table *table, uint64_t hash, const uint8_t *key, int64_t len);
 
+/* The fast path for the commonest key, one integer-like column: values are
+ * compared as int64 with no byte encoding. Ids are dense in insertion order;
+ * null (grouping only) gets an id of its own. */
+typedef struct int_table {
+  int64_t *slots; /* id or -1 */
+  int64_t capacity;
+  int64_t *keys;  /* per id */
+  int64_t count, keys_capacity;
+  int64_t null_id;
+} int_table;
+
+/* Integer-like types whose values fit int64 exactly. */
+bool key_is_int(md_type type);
+/* The column's values widened to int64 (borrowed when already 8 bytes wide;
+ * else malloc'd into *owned). NULL on OOM. Null rows hold garbage. */
+const int64_t *key_ints(const md_column *column, int64_t **owned);
+void int_table_init(int_table *table);
+void int_table_free(int_table *table);
+/* -1 on OOM. */
+int64_t int_table_insert(int_table *table, int64_t key, bool *inserted);
+int64_t int_table_insert_null(int_table *table, bool *inserted);
+int64_t int_table_find(const int_table *table, int64_t key);
+
 /* ------------------------------------------------------------ operators */
 
 /* Columns of batch named names (borrowed); NOT_FOUND naming what is missing. */

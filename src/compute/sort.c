@@ -165,23 +165,32 @@ md_code keep_latest_batch(const md_batch *batch, char *const *keys, int num_keys
   key_view order = {0};
   key_rows encoded = {0};
   key_table table;
+  int_table ints;
   key_table_init(&table);
+  int_table_init(&ints);
+  bool int_key = num_keys == 1 && key_is_int(md_column_type(columns[0]));
+  int64_t *owned = NULL;
+  const int64_t *values = NULL;
+  const uint8_t *valid = int_key ? md_column_validity(columns[0]) : NULL;
   int64_t *best = malloc((size_t)(n > 0 ? n : 1) * sizeof *best);
   uint8_t *keep = calloc((size_t)(n > 0 ? n : 1), 1);
   int64_t *rows = malloc((size_t)(n > 0 ? n : 1) * sizeof *rows), kept = 0;
   if (!best || !keep || !rows) code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
   if (code == MD_OK) code = view_init(&order, md_batch_column(batch, order_index), err);
-  if (code == MD_OK) code = keys_encode(columns, num_keys, n, false, &encoded, err);
+  if (code == MD_OK && int_key && !(values = key_ints(columns[0], &owned)))
+    code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  if (code == MD_OK && !int_key) code = keys_encode(columns, num_keys, n, false, &encoded, err);
   for (int64_t i = 0; i < n && code == MD_OK; i++) {
-    if (encoded.has_null[i]) {
+    if (int_key ? valid && !md_bit_get(valid, i) : encoded.has_null[i]) {
       keep[i] = 1; /* a null key part is never deduplicated (silver: key_missing) */
       continue;
     }
     bool inserted;
-    int64_t id = key_table_insert(&table, encoded.hashes[i], encoded.bytes + encoded.offsets[i],
-                                  encoded.offsets[i + 1] - encoded.offsets[i], &inserted, err);
+    int64_t id = int_key ? int_table_insert(&ints, values[i], &inserted)
+                         : key_table_insert(&table, encoded.hashes[i], encoded.bytes + encoded.offsets[i],
+                                            encoded.offsets[i + 1] - encoded.offsets[i], &inserted, err);
     if (id < 0) {
-      code = MD_ERR_NOMEM;
+      code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
       break;
     }
     if (inserted) {
@@ -193,12 +202,15 @@ md_code keep_latest_batch(const md_batch *batch, char *const *keys, int num_keys
     bool row_null = view_null(&order, i), best_null = view_null(&order, b);
     if (row_null ? best_null : (best_null || view_compare_values(&order, i, b) >= 0)) best[id] = i;
   }
-  for (int64_t id = 0; code == MD_OK && id < table.count; id++) keep[best[id]] = 1;
+  int64_t groups = int_key ? ints.count : table.count;
+  for (int64_t id = 0; code == MD_OK && id < groups; id++) keep[best[id]] = 1;
   for (int64_t i = 0; code == MD_OK && i < n; i++)
     if (keep[i]) rows[kept++] = i;
   if (code == MD_OK) code = batch_take(batch, rows, kept, out, err);
   keys_free(&encoded);
   key_table_free(&table);
+  int_table_free(&ints);
+  free(owned);
   md_column_free(order.column);
   free(best);
   free(keep);

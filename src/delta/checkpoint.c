@@ -228,10 +228,9 @@ static md_code read_domain(const struct_view *d, int64_t row, delta_commit *out,
   return rc;
 }
 
-static md_code read_part(const char *path, delta_commit *out, md_error *err) {
-  md_parquet_reader *reader = NULL;
-  md_code rc = md_parquet_reader_open(path, &reader, err);
-  if (rc != MD_OK) return rc;
+/* The actions of one opened checkpoint part, appended to out. */
+static md_code read_actions(md_parquet_reader *reader, delta_commit *out, md_error *err) {
+  md_code rc = MD_OK;
   const md_schema *schema = md_parquet_reader_schema(reader);
   static const char *const wanted_names[] = {"add", "metaData", "protocol", "txn", "domainMetadata"};
   int wanted[5], kinds[5], num_wanted = 0;
@@ -261,6 +260,22 @@ static md_code read_part(const char *path, delta_commit *out, md_error *err) {
     }
     md_batch_free(batch);
   }
+  return rc;
+}
+
+static md_code read_part(const char *path, delta_commit *out, md_error *err) {
+  md_parquet_reader *reader = NULL;
+  md_code rc = md_parquet_reader_open(path, &reader, err);
+  if (rc == MD_OK) rc = read_actions(reader, out, err);
+  md_parquet_reader_free(reader);
+  return rc;
+}
+
+md_code delta_checkpoint_parse_memory(const uint8_t *data, size_t size, const char *name, delta_commit *out,
+                                      md_error *err) {
+  md_parquet_reader *reader = NULL;
+  md_code rc = md_parquet_reader_open_memory(data, size, name, &reader, err);
+  if (rc == MD_OK) rc = read_actions(reader, out, err);
   md_parquet_reader_free(reader);
   return rc;
 }

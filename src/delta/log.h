@@ -181,6 +181,10 @@ typedef struct delta_log_state {
  * metaData, txns, domainMetadata. */
 md_code delta_checkpoint_read(const char *table_path, const delta_checkpoint *checkpoint, delta_commit *out,
                               md_error *err);
+/* One checkpoint part's actions from Parquet bytes in memory (borrowed),
+ * appended to *out (zeroed by the caller) — the fuzzer's entry point. */
+md_code delta_checkpoint_parse_memory(const uint8_t *data, size_t size, const char *name, delta_commit *out,
+                                      md_error *err);
 /* Reads and parses <table>/_delta_log/<version>.json. */
 md_code delta_log_commit_read(const char *table_path, int64_t version, delta_commit *out, md_error *err);
 /* The version's timestamp (in-commit timestamp, commitInfo.timestamp, file time). */
@@ -189,6 +193,10 @@ int64_t delta_log_commit_timestamp(const delta_commit *commit, int64_t file_mtim
 md_code delta_log_replay(const char *table_path, const delta_log_listing *listing, int64_t version,
                          delta_log_state *out, md_error *err);
 void delta_log_state_clear(delta_log_state *state);
+/* Replays commits[0..n) (already read, in order) into *out: the same
+ * reconciliation as delta_log_replay, without the file system. Takes what it
+ * keeps out of the commits; the caller still clears them. */
+md_code delta_log_replay_commits(delta_commit *commits, size_t n, delta_log_state *out, md_error *err);
 
 /* Refuses tables that need a reader feature we do not implement, naming it. */
 md_code delta_protocol_check_readable(const delta_protocol *protocol, const delta_metadata *metadata,

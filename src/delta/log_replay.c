@@ -353,6 +353,25 @@ md_code delta_log_replay(const char *table_path, const delta_log_listing *listin
   return MD_OK;
 }
 
+md_code delta_log_replay_commits(delta_commit *commits, size_t n, delta_log_state *out, md_error *err) {
+  replay r;
+  memset(&r, 0, sizeof r);
+  md_code rc = MD_OK;
+  for (size_t i = 0; rc == MD_OK && i < n; i++) rc = apply_commit(&r, &commits[i], err);
+  if (rc == MD_OK && !r.has_protocol) rc = md_error_set(err, MD_ERR_CORRUPT, "no protocol action");
+  if (rc == MD_OK && !r.has_metadata) rc = md_error_set(err, MD_ERR_CORRUPT, "no metaData action");
+  if (rc == MD_OK) rc = collect_files(&r, err);
+  file_map_free(&r.files);
+  if (rc != MD_OK) {
+    delta_log_state_clear(&r.state);
+    return rc;
+  }
+  r.state.version = n ? commits[n - 1].version : -1;
+  r.state.timestamp_ms = -1;
+  *out = r.state;
+  return MD_OK;
+}
+
 md_code delta_log_commit_read(const char *table_path, int64_t version, delta_commit *out, md_error *err) {
   return read_commit(table_path, version, out, err);
 }

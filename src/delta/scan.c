@@ -206,6 +206,8 @@ md_code md_delta_scan_next(md_delta_scan *scan, md_batch **out, md_error *err) {
     md_code rc = MD_OK;
     if (!scan->reader) {
       rc = md_parquet_reader_open(scan->paths[scan->file], &scan->reader, err);
+      /* Delta timestamps are microseconds; INT96 as nanoseconds would overflow past 2262. */
+      if (rc == MD_OK) rc = md_parquet_reader_set_int96_unit(scan->reader, MD_MICRO, err);
       scan->row_group = 0;
     }
     if (rc == MD_OK && scan->row_group < md_parquet_reader_num_row_groups(scan->reader)) {

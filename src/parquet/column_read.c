@@ -289,8 +289,9 @@ static md_code convert_fixed(const pq_leaf *leaf, const scratch *s, int64_t n, u
     case PQ_CONV_INT96:
       for (int64_t i = 0; i < n; i++) {
         int64_t ts;
-        if (!pq_int96_to_nanos(src + i * 12, &ts))
-          return md_error_set(err, MD_ERR_OVERFLOW, "INT96 timestamp outside the nanosecond range (years 1677-2262)");
+        if (!pq_int96_to_unit(src + i * 12, leaf->type.unit, &ts))
+          return md_error_set(err, MD_ERR_OVERFLOW, "INT96 timestamp outside the range of %s",
+                              leaf->type.unit == MD_NANO ? "nanoseconds (years 1677-2262)" : "int64");
         memcpy(dst + i * 8, &ts, 8);
       }
       return MD_OK;

@@ -140,9 +140,10 @@ float pq_half_to_float(uint16_t half);
 /* Big-endian two's complement of any length to 16-byte little-endian;
  * MD_ERR_OVERFLOW if it does not fit 128 bits. */
 md_code pq_decimal_from_be(const uint8_t *bytes, uint32_t length, uint8_t out[16], md_error *err);
-/* INT96 timestamp (8 bytes nanoseconds of day, 4 bytes Julian day) to
- * nanoseconds since 1970-01-01; false when that overflows int64. */
-bool pq_int96_to_nanos(const uint8_t bytes[12], int64_t *out);
+/* INT96 timestamp (8 bytes nanoseconds of day, 4 bytes Julian day) to the count
+ * since 1970-01-01 in unit (time of day floored); false when that overflows
+ * int64. Nanoseconds reach years 1677..2262 only; coarser units reach further. */
+bool pq_int96_to_unit(const uint8_t bytes[12], md_time_unit unit, int64_t *out);
 
 /* ------------------------------------------------------ BYTE_STREAM_SPLIT */
 

@@ -44,14 +44,19 @@ md_code pq_decimal_from_be(const uint8_t *p, uint32_t len, uint8_t out[16], md_e
   return MD_OK;
 }
 
-bool pq_int96_to_nanos(const uint8_t bytes[12], int64_t *out) {
+bool pq_int96_to_unit(const uint8_t bytes[12], md_time_unit unit, int64_t *out) {
   /* Spark and Impala wrote INT96 for legacy timestamps; Julian day 2440588 is
-   * 1970-01-01. Years outside 1677..2262 do not fit nanoseconds in int64. */
+   * 1970-01-01. Years outside 1677..2262 do not fit nanoseconds in int64.
+   * Coarser units (Delta reads INT96 as microseconds) reach years past 2262.
+   * The time of day is floored to the unit. */
+  static const int64_t per_day[] = {86400, 86400000, 86400000000, 86400000000000};
+  static const int64_t per_unit[] = {1000000000, 1000000, 1000, 1};
   int64_t nanos;
   uint32_t day;
   memcpy(&nanos, bytes, 8);
   memcpy(&day, bytes + 8, 4);
-  int64_t day_nanos;
-  if (__builtin_mul_overflow((int64_t)day - 2440588, (int64_t)86400000000000, &day_nanos)) return false;
-  return !__builtin_add_overflow(day_nanos, nanos, out);
+  int64_t of_day = nanos / per_unit[unit] - (nanos % per_unit[unit] < 0);
+  int64_t day_units;
+  if (__builtin_mul_overflow((int64_t)day - 2440588, per_day[unit], &day_units)) return false;
+  return !__builtin_add_overflow(day_units, of_day, out);
 }

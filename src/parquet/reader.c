@@ -38,7 +38,7 @@ static md_code open_footer(md_parquet_reader *r, md_error *err) {
   md_code rc = pq_parse_file_meta(d + size - 8 - footer, footer, &r->meta, err);
   if (rc) return rc;
   if (r->meta.encrypted) return md_error_set(err, MD_ERR_UNSUPPORTED, "encrypted Parquet file");
-  rc = pq_schema_map_build(&r->meta, &r->map, err);
+  rc = pq_schema_map_build(&r->meta, MD_NANO, &r->map, err);
   if (rc) return rc;
   for (uint32_t g = 0; g < r->meta.num_row_groups; g++) {
     const pq_row_group *rg = &r->meta.row_groups[g];
@@ -146,6 +146,17 @@ void md_parquet_reader_free(md_parquet_reader *r) {
 }
 
 const md_schema *md_parquet_reader_schema(const md_parquet_reader *r) { return r->map.schema; }
+
+md_code md_parquet_reader_set_int96_unit(md_parquet_reader *r, md_time_unit unit, md_error *err) {
+  if (!r || unit < MD_SECOND || unit > MD_NANO)
+    return md_error_set(err, MD_ERR_INVALID, "md_parquet_reader_set_int96_unit: bad argument");
+  pq_schema_map map;
+  md_code rc = pq_schema_map_build(&r->meta, unit, &map, err);
+  if (rc) return md_error_context(err, "%s", r->name);
+  pq_schema_map_free(&r->map);
+  r->map = map;
+  return MD_OK;
+}
 int64_t md_parquet_reader_num_rows(const md_parquet_reader *r) { return r->meta.num_rows; }
 int md_parquet_reader_num_row_groups(const md_parquet_reader *r) { return (int)r->meta.num_row_groups; }
 const char *md_parquet_reader_created_by(const md_parquet_reader *r) { return r->meta.created_by; }

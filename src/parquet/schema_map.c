@@ -22,6 +22,7 @@ typedef struct tree {
   int *leaf_of;         /* per element: leaf index or -1 */
   int pos;              /* next element to parse */
   pq_schema_map *map;
+  md_time_unit int96_unit;
 } tree;
 
 /* --------------------------------------------------------------- leaf types */
@@ -270,7 +271,9 @@ static md_code parse_node(tree *t, int depth, int16_t parent_def, int16_t parent
     l->max_rep = rep;
     l->path = path;
     t->leaf_of[idx] = t->map->num_leaves++;
-    return map_leaf(e, l, err);
+    md_code rc = map_leaf(e, l, err);
+    if (rc == MD_OK && l->conv == PQ_CONV_INT96) l->type.unit = t->int96_unit;
+    return rc;
   }
   if (children > (int)meta->num_schema - t->kid_used) {
     free(path);
@@ -455,11 +458,11 @@ void pq_schema_map_free(pq_schema_map *map) {
   memset(map, 0, sizeof *map);
 }
 
-md_code pq_schema_map_build(const pq_file_meta *meta, pq_schema_map *out, md_error *err) {
+md_code pq_schema_map_build(const pq_file_meta *meta, md_time_unit int96_unit, pq_schema_map *out, md_error *err) {
   pq_schema_map map;
   memset(&map, 0, sizeof map);
   size_t n = meta->num_schema;
-  tree t = {.meta = meta, .map = &map};
+  tree t = {.meta = meta, .map = &map, .int96_unit = int96_unit};
   t.def = calloc(n, sizeof *t.def);
   t.rep = calloc(n, sizeof *t.rep);
   t.kid_offset = calloc(n, sizeof *t.kid_offset);

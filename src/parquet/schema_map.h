@@ -19,7 +19,7 @@ typedef enum pq_conv {
   PQ_CONV_FLOAT,       /* FLOAT -> FLOAT32 */
   PQ_CONV_DOUBLE,      /* DOUBLE -> FLOAT64 */
   PQ_CONV_FLOAT16,     /* FLBA(2) FLOAT16 -> FLOAT32, widened exactly */
-  PQ_CONV_INT96,       /* INT96 -> TIMESTAMP(ns) */
+  PQ_CONV_INT96,       /* INT96 -> TIMESTAMP(ns), or the unit the reader was asked for */
   PQ_CONV_DECIMAL_INT, /* INT32/INT64 -> DECIMAL128 */
   PQ_CONV_DECIMAL_BYTES, /* FLBA/BYTE_ARRAY big-endian two's complement -> DECIMAL128 */
   PQ_CONV_BYTES,       /* BYTE_ARRAY -> UTF8/BINARY */
@@ -65,7 +65,8 @@ typedef struct pq_schema_map {
   int *top_num_leaves;
 } pq_schema_map;
 
-md_code pq_schema_map_build(const pq_file_meta *meta, pq_schema_map *out, md_error *err);
+/* int96_unit: the unit INT96 leaves decode to (MD_NANO by default). */
+md_code pq_schema_map_build(const pq_file_meta *meta, md_time_unit int96_unit, pq_schema_map *out, md_error *err);
 void pq_schema_map_free(pq_schema_map *map);
 
 #endif

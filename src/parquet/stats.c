@@ -63,7 +63,7 @@ static bool decode_bound(const pq_leaf *leaf, pq_binary b, md_scalar *out) {
       out->v.f = pq_half_to_float((uint16_t)(p[0] | p[1] << 8));
       return !isnan(out->v.f);
     case PQ_CONV_INT96:
-      return pq_int96_to_nanos(p, &out->v.i);
+      return pq_int96_to_unit(p, leaf->type.unit, &out->v.i);
     case PQ_CONV_DECIMAL_INT: {
       int64_t v = load_signed(p, w);
       out->v.decimal.low = (uint64_t)v;

@@ -400,9 +400,10 @@ static md_code append_leaf_levels(void *ctx, int leaf, const md_column *column, 
                                   md_error *err) {
   md_parquet_writer *w = ctx;
   column_writer *cw = &w->columns[leaf];
+  /* Only the levels the page will hold (a struct leaf has no repetition). */
   size_t bytes = (size_t)levels->count * sizeof(uint32_t);
-  writer_buf_append(&cw->page_def, levels->def, bytes);
-  writer_buf_append(&cw->page_rep, levels->rep, bytes);
+  if (cw->leaf.max_def > 0) writer_buf_append(&cw->page_def, levels->def, bytes);
+  if (cw->leaf.max_rep > 0) writer_buf_append(&cw->page_rep, levels->rep, bytes);
   if (cw->page_def.failed || cw->page_rep.failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
   int64_t nulls = levels->count - levels->values;
   if (levels->count > w->slice_entries) w->slice_entries = levels->count;
@@ -647,6 +648,11 @@ static md_code validate_options(const md_parquet_write_options *o, md_error *err
   return MD_OK;
 }
 
+/* "ARROW:schema" is the Arrow schema of whichever writer made a file we read; we
+ * write none, and a copied one contradicts our types (float16 read back as float32,
+ * extension types), which Polars and pyarrow then trust over the Parquet schema. */
+static bool is_stale_key(const char *key) { return strcmp(key, "ARROW:schema") == 0; }
+
 /* The schema's metadata, then the options' (which win on equal keys). */
 static md_code merge_key_value(md_parquet_writer *w, const md_metadata *extra, md_error *err) {
   w->key_value = md_metadata_new();
@@ -654,11 +660,12 @@ static md_code merge_key_value(md_parquet_writer *w, const md_metadata *extra, m
   const md_metadata *own = md_schema_metadata_const(w->schema);
   for (int i = 0; own && i < md_metadata_count(own); i++) {
     const char *key = md_metadata_key(own, i);
-    if (extra && md_metadata_get(extra, key)) continue;
+    if ((extra && md_metadata_get(extra, key)) || is_stale_key(key)) continue;
     md_code code = md_metadata_set(w->key_value, key, md_metadata_value(own, i), err);
     if (code != MD_OK) return code;
   }
   for (int i = 0; extra && i < md_metadata_count(extra); i++) {
+    if (is_stale_key(md_metadata_key(extra, i))) continue;
     md_code code = md_metadata_set(w->key_value, md_metadata_key(extra, i), md_metadata_value(extra, i), err);
     if (code != MD_OK) return code;
   }

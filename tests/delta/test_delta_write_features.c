@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "delta/write.h"
 #include "medallion/delta.h"
@@ -263,6 +264,49 @@ static void test_concurrent_overwrites_of_one_partition_conflict(void **state) {
   md_batch_free(bb);
 }
 
+static void test_checkpoint_every_ten_commits_replays_like_json(void **state) {
+  (void)state;
+  char path[4200], file[4400];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("write-checkpoint"));
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND, .partition_by = P_COLS, .num_partition_by = 1,
+                              .app_id = "job"};
+  const char *p[] = {"a", "b", NULL};
+  for (int v = 0; v < 12; v++) {
+    int64_t k[] = {v, v + 100, v + 200};
+    o.mode = v == 6 ? MD_DELTA_OVERWRITE : MD_DELTA_APPEND;
+    o.txn_version = v;
+    write_ok(path, pk_batch(p, k, 3, NULL), &o);
+  }
+  snprintf(file, sizeof file, "%s/_delta_log/%020d.checkpoint.parquet", path, 10);
+  struct stat st;
+  assert_int_equal(stat(file, &st), 0);
+  char *last = NULL;
+  size_t len = 0;
+  md_error err;
+  snprintf(file, sizeof file, "%s/_delta_log/_last_checkpoint", path);
+  assert_int_equal(delta_read_file(file, 4096, &last, &len, &err), MD_OK);
+  assert_non_null(strstr(last, "\"version\":10"));
+  free(last);
+  char *with_json = canonical(path);
+  /* Without the commits the checkpoint covers, the same rows and txn come from it. */
+  for (int v = 0; v <= 10; v++) {
+    snprintf(file, sizeof file, "%s/_delta_log/%020d.json", path, v);
+    assert_int_equal(unlink(file), 0);
+  }
+  char *from_checkpoint = canonical(path);
+  assert_string_equal(from_checkpoint, with_json);
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  assert_int_equal(md_delta_table_open(path, &t, &err), MD_OK);
+  assert_int_equal(md_delta_snapshot_at_version(t, -1, &s, &err), MD_OK);
+  assert_int_equal(md_delta_snapshot_txn_version(s, "job"), 11);
+  assert_int_equal(md_delta_snapshot_num_partition_columns(s), 1);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  free(with_json);
+  free(from_checkpoint);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_write_partitions_into_hive_directories_with_escaping_and_nulls),
@@ -271,6 +315,7 @@ int main(void) {
       cmocka_unit_test(test_write_replace_where_overwrites_only_matching_partitions),
       cmocka_unit_test(test_write_timestamp_ntz_needs_table_features),
       cmocka_unit_test(test_concurrent_overwrites_of_one_partition_conflict),
+      cmocka_unit_test(test_checkpoint_every_ten_commits_replays_like_json),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* nested_node.h — the Node.js side of the test_nested_*.c programs: Polars
- * (nodejs-polars 0.25.2, installed into <build>/polars on first use) and the
+ * (nodejs-polars 0.25.2, the interop tests' pinned package) and the
  * helper scripts tests/parquet/nested_*.mjs, which are copied next to the
  * node_modules they import (ES modules resolve packages from the script's
  * folder). The DuckDB oracle comes from writer_oracle.h. Header-only: one
@@ -35,23 +35,21 @@ static inline bool node_copy_script(const char *dir, const char *script) {
   return ok;
 }
 
-/* The folder holding nodejs-polars and nested_polars.mjs; NULL when npm
- * cannot install it. The install is locked so that parallel tests share it. */
+/* The folder holding nodejs-polars and nested_polars.mjs; NULL when it
+ * cannot be installed. The package is the interop tests' (tests/interop/polars,
+ * pinned by its lock file), installed once by scripts/npm-ci.sh into the same
+ * folder they use ($MEDALLION_NODE_DIR or <source>/build/node). */
 static inline const char *polars_dir(void) {
   if (polars_dir_path[0]) return polars_dir_path;
-  const char *dir = MEDALLION_BINARY_DIR "/polars";
-  const char *binding = MEDALLION_BINARY_DIR "/polars/node_modules/nodejs-polars-linux-x64-gnu";
-  if (!file_exists(binding)) {
-    char *cmd = strf("mkdir -p '%s' && cd '%s' && flock '%s.lock' sh -c 'test -d %s || npm install --no-audit "
-                     "--no-fund --silent nodejs-polars@0.25.2 nodejs-polars-linux-x64-gnu@0.25.2' >/dev/null 2>&1",
-                     dir, dir, dir, binding);
-    int status = system(cmd);
-    free(cmd);
-    if (status != 0 || !file_exists(binding)) return NULL;
-  }
-  if (!node_copy_script(dir, "nested_polars.mjs")) return NULL;
-  snprintf(polars_dir_path, sizeof polars_dir_path, "%s", dir);
-  return polars_dir_path;
+  const char *node_dir = getenv("MEDALLION_NODE_DIR");
+  char *dest = node_dir && *node_dir ? strf("%s/polars", node_dir) : strf("%s/build/node/polars", MEDALLION_SOURCE_DIR);
+  char *cmd = strf("'%s/scripts/npm-ci.sh' '%s/tests/interop/polars' '%s' >/dev/null 2>&1", MEDALLION_SOURCE_DIR,
+                   MEDALLION_SOURCE_DIR, dest);
+  bool ok = system(cmd) == 0 && node_copy_script(dest, "nested_polars.mjs");
+  if (ok) snprintf(polars_dir_path, sizeof polars_dir_path, "%s", dest);
+  free(cmd);
+  free(dest);
+  return ok ? polars_dir_path : NULL;
 }
 
 /* The oracle's folder (its node_modules has @duckdb/node-api) with

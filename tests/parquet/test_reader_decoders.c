@@ -269,11 +269,15 @@ static void test_int96_converts_julian_days_and_refuses_overflow(void **state) {
   memcpy(v, &nanos, 8);
   memcpy(v + 8, &day, 4);
   int64_t out;
-  assert_true(pq_int96_to_nanos(v, &out));
+  assert_true(pq_int96_to_unit(v, MD_NANO, &out));
   assert_true(out == 86400000001000LL);
-  day = 0; /* 4713 BC: far outside int64 nanoseconds */
+  assert_true(pq_int96_to_unit(v, MD_MICRO, &out));
+  assert_true(out == 86400000001LL);
+  day = 0; /* 4713 BC: far outside int64 nanoseconds, inside microseconds */
   memcpy(v + 8, &day, 4);
-  assert_false(pq_int96_to_nanos(v, &out));
+  assert_false(pq_int96_to_unit(v, MD_NANO, &out));
+  assert_true(pq_int96_to_unit(v, MD_MICRO, &out));
+  assert_true(out == -2440588LL * 86400000000LL + 1);
 }
 
 static void test_half_floats_widen_exactly(void **state) {

@@ -1,0 +1,173 @@
+/* bronze.c — the bronze assets (PIPELINE.md §2): every source table copied as
+ * read, in source order, plus _source_system, _run_id and _ingested_at; a full
+ * refresh overwrites the table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hc_internal.h"
+
+static md_schema *bronze_schema(const md_schema *source) {
+  md_schema *s = md_schema_copy(source);
+  if (!s) return NULL;
+  if (md_schema_add(s, md_field_new("_source_system", md_type_make(MD_TYPE_UTF8), true), NULL) ||
+      md_schema_add(s, md_field_new("_run_id", md_type_make(MD_TYPE_UTF8), true), NULL) ||
+      md_schema_add(s, md_field_new("_ingested_at", md_type_timestamp(MD_MICRO, true), true), NULL)) {
+    md_schema_free(s);
+    return NULL;
+  }
+  return s;
+}
+
+static md_column *constant_text(const char *text, int64_t rows, md_error *err) {
+  md_column *c = md_column_new(md_type_make(MD_TYPE_UTF8));
+  if (!c) return NULL;
+  size_t len = strlen(text);
+  if (md_column_reserve(c, rows, (int64_t)len * rows, err)) {
+    md_column_free(c);
+    return NULL;
+  }
+  for (int64_t r = 0; r < rows; r++)
+    if (md_column_append_bytes(c, text, (int64_t)len, err)) {
+      md_column_free(c);
+      return NULL;
+    }
+  return c;
+}
+
+static md_column *constant_time(int64_t us, int64_t rows, md_error *err) {
+  md_column *c = md_column_new(md_type_timestamp(MD_MICRO, true));
+  if (!c) return NULL;
+  for (int64_t r = 0; r < rows; r++)
+    if (md_column_append_int(c, us, err)) {
+      md_column_free(c);
+      return NULL;
+    }
+  return c;
+}
+
+/* The source batch with the three metadata columns appended. */
+static md_code with_metadata(const hc_config *cfg, const char *run_id, md_batch *in, md_batch **out, md_error *err) {
+  int n = md_batch_num_columns(in);
+  int64_t rows = md_batch_num_rows(in);
+  md_schema *s = bronze_schema(md_batch_schema(in));
+  md_column **cols = calloc((size_t)n + 3, sizeof *cols);
+  if (!s || !cols) {
+    md_schema_free(s);
+    free(cols);
+    return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  }
+  for (int i = 0; i < n; i++) cols[i] = md_column_ref(md_batch_column(in, i));
+  cols[n] = constant_text(cfg->source_system, rows, err);
+  cols[n + 1] = constant_text(run_id, rows, err);
+  cols[n + 2] = constant_time(cfg->started_at_us, rows, err);
+  if (!cols[n] || !cols[n + 1] || !cols[n + 2]) {
+    for (int i = 0; i < n + 3; i++) md_column_free(cols[i]);
+    free(cols);
+    md_schema_free(s);
+    return err && err->code ? err->code : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  }
+  md_code rc = md_batch_new(s, cols, n + 3, out, err);
+  free(cols);
+  return rc;
+}
+
+/* Compares the new rows' schema with the existing bronze table's, so that a
+ * changed source names the table, the column and both types. */
+static md_code check_schema(const hc_config *cfg, const char *table, const md_schema *data, md_error *err) {
+  char name[128], path[HC_PATH_MAX];
+  snprintf(name, sizeof name, "%s_raw", table);
+  md_code rc = hc_path(cfg, "bronze", name, path, err);
+  if (rc || !md_delta_is_table(path)) return rc;
+  md_delta_table *t = NULL;
+  md_delta_snapshot *snap = NULL;
+  rc = md_delta_table_open(path, &t, err);
+  if (rc == MD_OK) rc = md_delta_snapshot_at_version(t, -1, &snap, err);
+  const md_schema *have = rc == MD_OK ? md_delta_snapshot_schema(snap) : NULL;
+  for (int i = 0; rc == MD_OK && i < md_schema_num_fields(have); i++) {
+    const md_field *f = md_schema_field(have, i);
+    int j = md_schema_find(data, md_field_name(f));
+    char a[64], b[64];
+    md_type_to_string(md_field_type(f), a, sizeof a);
+    if (j < 0) {
+      rc = md_error_set(err, MD_ERR_SCHEMA, "source table %s: column %s (%s in %s) is missing", table, md_field_name(f),
+                        a, path);
+    } else if (!md_type_equal(md_field_type(f), md_field_type(md_schema_field(data, j)))) {
+      md_type_to_string(md_field_type(md_schema_field(data, j)), b, sizeof b);
+      rc = md_error_set(err, MD_ERR_SCHEMA, "source table %s: column %s: the source now has %s, bronze has %s", table,
+                        md_field_name(f), b, a);
+    }
+  }
+  for (int j = 0; rc == MD_OK && j < md_schema_num_fields(data); j++)
+    if (md_schema_find(have, md_field_name(md_schema_field(data, j))) < 0)
+      rc = md_error_set(err, MD_ERR_UNSUPPORTED, "source table %s: new column %s (bronze schema evolution is not "
+                        "implemented yet)", table, md_field_name(md_schema_field(data, j)));
+  md_delta_snapshot_free(snap);
+  md_delta_table_free(t);
+  return rc;
+}
+
+static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char *table, md_error *err) {
+  md_source_stream *stream = NULL;
+  md_batch **batches = NULL, *all = NULL;
+  int count = 0, cap = 0;
+  char origin[160];
+  snprintf(origin, sizeof origin, "source:%s/%s", cfg->source_system, table);
+  md_asset_ctx_input(ctx, origin, 0);
+  md_code rc = md_source_scan(cfg->source, table, NULL, &stream, err);
+  while (rc == MD_OK) {
+    md_batch *b = NULL, *wb = NULL;
+    rc = md_source_stream_next(stream, &b, err);
+    if (rc || !b) break;
+    rc = with_metadata(cfg, md_asset_ctx_run_id(ctx), b, &wb, err);
+    md_batch_free(b);
+    if (rc) break;
+    if (count == cap) {
+      cap = cap ? cap * 2 : 8;
+      md_batch **g = realloc(batches, (size_t)cap * sizeof *g);
+      if (!g) {
+        md_batch_free(wb);
+        rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+        break;
+      }
+      batches = g;
+    }
+    batches[count++] = wb;
+  }
+  if (rc == MD_OK) {
+    md_schema *s = bronze_schema(md_source_stream_schema(stream));
+    if (s) rc = check_schema(cfg, table, s, err);
+    if (!s) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    else if (rc == MD_OK) rc = md_batch_concat(s, batches, count, &all, err);
+    md_schema_free(s);
+  }
+  for (int i = 0; i < count; i++) md_batch_free(batches[i]);
+  free(batches);
+  md_source_stream_free(stream);
+  if (rc == MD_OK) {
+    char name[128];
+    snprintf(name, sizeof name, "%s_raw", table);
+    rc = hc_write(ctx, cfg, "bronze", name, all, err);
+  }
+  md_batch_free(all);
+  if (rc) md_error_context(err, "bronze %s", table);
+  return rc;
+}
+
+#define BRONZE_ASSET(fn, table) \
+  md_code fn(md_asset_ctx *ctx, void *res, md_error *err) { return bronze_table(ctx, res, table, err); }
+
+md_code hc_bronze_billing(md_asset_ctx *ctx, void *res, md_error *err);
+md_code hc_bronze_patients(md_asset_ctx *ctx, void *res, md_error *err);
+md_code hc_bronze_assessments(md_asset_ctx *ctx, void *res, md_error *err);
+md_code hc_bronze_plans(md_asset_ctx *ctx, void *res, md_error *err);
+md_code hc_bronze_payments(md_asset_ctx *ctx, void *res, md_error *err);
+md_code hc_bronze_tariffs(md_asset_ctx *ctx, void *res, md_error *err);
+md_code hc_bronze_pmb(md_asset_ctx *ctx, void *res, md_error *err);
+BRONZE_ASSET(hc_bronze_billing, "billing")
+BRONZE_ASSET(hc_bronze_patients, "patients")
+BRONZE_ASSET(hc_bronze_assessments, "geriatric_assessments")
+BRONZE_ASSET(hc_bronze_plans, "patient_plans")
+BRONZE_ASSET(hc_bronze_payments, "bill_payments")
+BRONZE_ASSET(hc_bronze_tariffs, "tariff_codes")
+BRONZE_ASSET(hc_bronze_pmb, "pmb_conditions")

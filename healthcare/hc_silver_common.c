@@ -1,0 +1,242 @@
+/* hc_silver_common.c — the steps every silver table shares (PIPELINE.md §3):
+ * normalise, keep the latest row per key, validate in rule order, split into
+ * silver and pseudonymised rejects, and the per-table checks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hc_internal.h"
+
+static const char *const CODE_COLUMNS[] = {"SOURCE", "TARIFF_CODE", "ICD10_CODE", "GENDER", "FALLS_RISK",
+                                           "PLAN_TYPE", "STATUS", "PAYER", "METHOD"};
+static const char *const IDENTIFIERS[] = {"PATIENT_NR", "FIRST_NAME",    "SURNAME", "ID_NUMBER",
+                                          "DATE_OF_BIRTH", "PHONE", "MEDICAL_AID_NR"};
+
+bool hc_is_code_column(const char *name) {
+  for (size_t i = 0; i < sizeof CODE_COLUMNS / sizeof *CODE_COLUMNS; i++)
+    if (strcmp(name, CODE_COLUMNS[i]) == 0) return true;
+  return false;
+}
+
+bool hc_is_identifier(const char *name) {
+  for (size_t i = 0; i < sizeof IDENTIFIERS / sizeof *IDENTIFIERS; i++)
+    if (strcmp(name, IDENTIFIERS[i]) == 0) return true;
+  return false;
+}
+
+md_plan *hc_normalise(md_batch *bronze) {
+  const md_schema *s = md_batch_schema(bronze);
+  int n = md_schema_num_fields(s), k = 0;
+  md_expr **exprs = calloc((size_t)n + 1, sizeof *exprs);
+  const char **names = calloc((size_t)n + 1, sizeof *names);
+  if (!exprs || !names) {
+    free(exprs);
+    free(names);
+    return NULL;
+  }
+  for (int i = 0; i < n; i++) {
+    const md_field *f = md_schema_field(s, i);
+    const char *name = md_field_name(f);
+    if (name[0] == '_') continue;
+    md_expr *e = md_col(name);
+    if (md_field_type(f).id == MD_TYPE_UTF8) {
+      e = md_trim(e);
+      if (hc_is_code_column(name)) e = md_upper(e);
+      e = md_nullif(e, md_lit_str(""));
+    }
+    exprs[k] = e;
+    names[k++] = name;
+  }
+  md_plan *p = md_plan_project(hc_scan(bronze), exprs, names, k);
+  free(exprs);
+  free(names);
+  return p;
+}
+
+static md_expr *any_key_null(const char *const *keys, int num_keys) {
+  md_expr *e = md_is_null(md_col(keys[0]));
+  for (int i = 1; i < num_keys; i++) e = md_or(e, md_is_null(md_col(keys[i])));
+  return e;
+}
+
+static md_code count_rows(md_plan *plan, int64_t *out, md_error *err) {
+  md_batch *b = NULL;
+  md_code rc = hc_collect(plan, &b, err);
+  if (rc == MD_OK) *out = md_batch_num_rows(b);
+  md_batch_free(b);
+  return rc;
+}
+
+md_code hc_normalise_dedupe(md_batch *bronze, const char *const *keys, int num_keys, md_batch **out,
+                            int64_t *expected_count, md_error *err) {
+  md_batch *norm = NULL;
+  md_code rc = hc_collect(hc_normalise(bronze), &norm, err);
+  if (rc) return rc;
+  int64_t distinct = 0, null_keys = 0;
+  md_agg count = {MD_AGG_COUNT_ALL, NULL, "n"};
+  rc = count_rows(md_plan_aggregate(md_plan_filter(hc_scan(norm), md_not(any_key_null(keys, num_keys))), keys,
+                                    num_keys, &count, 1),
+                  &distinct, err);
+  if (rc == MD_OK) rc = count_rows(md_plan_filter(hc_scan(norm), any_key_null(keys, num_keys)), &null_keys, err);
+  if (rc == MD_OK) rc = hc_collect(md_plan_keep_latest(hc_scan(norm), keys, num_keys, "UPDATED_AT"), out, err);
+  if (rc == MD_OK) *expected_count = distinct + null_keys;
+  md_batch_free(norm);
+  return rc;
+}
+
+md_code hc_check_no_identifiers(md_asset_ctx *ctx, const md_batch *batch, const char *table) {
+  const md_schema *s = md_batch_schema(batch);
+  char detail[256] = "";
+  for (int i = 0; i < md_schema_num_fields(s); i++)
+    if (hc_is_identifier(md_field_name(md_schema_field(s, i))))
+      snprintf(detail, sizeof detail, "%s has identifier column %s", table, md_field_name(md_schema_field(s, i)));
+  char name[160];
+  snprintf(name, sizeof name, "no_identifier_columns(%s)", table);
+  md_asset_ctx_check(ctx, name, detail[0] == '\0', detail[0] ? detail : NULL);
+  return MD_OK;
+}
+
+/* Rejects by reason, from the rejects batch. */
+static md_code report_rejects(md_asset_ctx *ctx, md_batch *rejects, md_error *err) {
+  const char *key = "_reject_reason";
+  md_agg count = {MD_AGG_COUNT_ALL, NULL, "n"};
+  md_batch *b = NULL;
+  md_code rc = hc_collect(md_plan_aggregate(hc_scan(rejects), &key, 1, &count, 1), &b, err);
+  if (rc) return rc;
+  const md_column *reason = md_batch_column(b, 0), *n = md_batch_column(b, 1);
+  const int32_t *off = md_column_offsets(reason);
+  const uint8_t *data = md_column_data(reason);
+  const int64_t *counts = md_column_values(n);
+  for (int64_t r = 0; r < md_batch_num_rows(b); r++) {
+    char text[128];
+    int len = off[r + 1] - off[r];
+    snprintf(text, sizeof text, "%.*s", len < 120 ? len : 120, (const char *)data + off[r]);
+    md_asset_ctx_rejects(ctx, text, counts[r]);
+  }
+  md_batch_free(b);
+  return MD_OK;
+}
+
+static md_code check_keys_unique(md_asset_ctx *ctx, md_batch *silver, const hc_silver_table *spec, md_error *err) {
+  md_agg count = {MD_AGG_COUNT_ALL, NULL, "_n"};
+  int64_t dups = 0;
+  const char *const *keys = spec->silver_keys ? spec->silver_keys : spec->keys;
+  md_code rc = count_rows(md_plan_filter(md_plan_aggregate(hc_scan(silver), keys, spec->num_keys, &count, 1),
+                                         md_gt(md_col("_n"), md_lit_int(1))),
+                          &dups, err);
+  if (rc) return rc;
+  char name[160], detail[160];
+  snprintf(name, sizeof name, "silver_keys_unique(%s)", spec->table);
+  snprintf(detail, sizeof detail, "%lld duplicate keys", (long long)dups);
+  md_asset_ctx_check(ctx, name, dups == 0, dups ? detail : NULL);
+  return MD_OK;
+}
+
+md_code hc_silver_finish(md_asset_ctx *ctx, const hc_config *cfg, hc_silver_table *spec, md_plan *validated,
+                         const md_schema *source_schema, int64_t expected, md_error *err) {
+  md_schema *vs = NULL;
+  md_batch *all = NULL, *silver = NULL, *rejects = NULL;
+  md_expr **conds = NULL, **vals = NULL, **pe = NULL;
+  const char **pn = NULL;
+  md_code rc = md_plan_schema(validated, &vs, err);
+  int nv = vs ? md_schema_num_fields(vs) : 0;
+  int nr = spec->num_rules + 1;
+  if (rc == MD_OK) {
+    conds = calloc((size_t)nr, sizeof *conds);
+    vals = calloc((size_t)nr, sizeof *vals);
+    pe = calloc((size_t)nv + 64, sizeof *pe);
+    pn = calloc((size_t)nv + 64, sizeof *pn);
+    if (!conds || !vals || !pe || !pn) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  }
+  if (rc == MD_OK) {
+    /* Conditions that are null (unknown) count as not failing; coalesce keeps
+     * the CASE honest about it. */
+    conds[0] = any_key_null(spec->keys, spec->num_keys);
+    vals[0] = md_lit_str("key_missing");
+    for (int i = 0; i < spec->num_rules; i++) {
+      md_expr *pair[2] = {spec->rules[i].when, md_lit_bool(false)};
+      spec->rules[i].when = NULL;
+      conds[i + 1] = md_coalesce(pair, 2);
+      vals[i + 1] = md_lit_str(spec->rules[i].name);
+    }
+    for (int i = 0; i < nv; i++) {
+      pn[i] = md_field_name(md_schema_field(vs, i));
+      pe[i] = md_col(pn[i]);
+    }
+    pe[nv] = md_case_when(conds, vals, nr, NULL);
+    pn[nv] = "_reject_reason";
+    rc = hc_collect(md_plan_project(validated, pe, pn, nv + 1), &all, err);
+    validated = NULL;
+  }
+  md_plan_free(validated);
+  if (rc == MD_OK) {
+    md_expr *run = md_lit_str(md_asset_ctx_run_id(ctx));
+    const char **names = calloc((size_t)spec->num_exprs + 1, sizeof *names);
+    md_expr **exprs = calloc((size_t)spec->num_exprs + 1, sizeof *exprs);
+    if (!names || !exprs) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    for (int i = 0; rc == MD_OK && i < spec->num_exprs; i++) {
+      exprs[i] = spec->exprs[i];
+      spec->exprs[i] = NULL;
+      names[i] = spec->names[i];
+    }
+    if (rc == MD_OK) {
+      exprs[spec->num_exprs] = run;
+      names[spec->num_exprs] = "_run_id";
+      run = NULL;
+      rc = hc_collect(md_plan_project(md_plan_filter(hc_scan(all), md_is_null(md_col("_reject_reason"))), exprs,
+                                      names, spec->num_exprs + 1),
+                      &silver, err);
+    }
+    md_expr_free(run);
+    free(names);
+    free(exprs);
+  }
+  if (rc == MD_OK) {
+    /* Rejects: the normalised source columns in source order, PATIENT_NR
+     * replaced in place by PATIENT_KEY, direct identifiers dropped. */
+    int k = 0;
+    for (int i = 0; i < md_schema_num_fields(source_schema); i++) {
+      const char *name = md_field_name(md_schema_field(source_schema, i));
+      if (strcmp(name, "PATIENT_NR") == 0) {
+        pe[k] = hc_patient_key(cfg);
+        pn[k++] = "PATIENT_KEY";
+      } else if (!hc_is_identifier(name)) {
+        pe[k] = md_col(name);
+        pn[k++] = name;
+      }
+    }
+    pe[k] = md_col("_reject_reason");
+    pn[k++] = "_reject_reason";
+    pe[k] = md_lit_str(md_asset_ctx_run_id(ctx));
+    pn[k++] = "_run_id";
+    rc = hc_collect(md_plan_project(md_plan_filter(hc_scan(all), md_is_not_null(md_col("_reject_reason"))), pe, pn, k),
+                    &rejects, err);
+  }
+  char rejects_name[128];
+  snprintf(rejects_name, sizeof rejects_name, "%s_rejects", spec->table);
+  /* The rejects table first, so the asset's headline numbers are silver's. */
+  if (rc == MD_OK) rc = hc_write(ctx, cfg, "silver", rejects_name, rejects, err);
+  if (rc == MD_OK) rc = report_rejects(ctx, rejects, err);
+  if (rc == MD_OK) rc = hc_write_partitioned(ctx, cfg, "silver", spec->table, silver, spec->partition_by, err);
+  if (rc == MD_OK) rc = check_keys_unique(ctx, silver, spec, err);
+  if (rc == MD_OK) {
+    int64_t got = md_batch_num_rows(silver) + md_batch_num_rows(rejects);
+    char name[160], detail[200];
+    snprintf(name, sizeof name, "silver_plus_rejects_equals_source_keys(%s)", spec->table);
+    snprintf(detail, sizeof detail, "silver %lld + rejects %lld, expected %lld", (long long)md_batch_num_rows(silver),
+             (long long)md_batch_num_rows(rejects), (long long)expected);
+    md_asset_ctx_check(ctx, name, got == expected, detail);
+    hc_check_no_identifiers(ctx, silver, spec->table);
+  }
+  for (int i = 0; i < spec->num_exprs; i++) md_expr_free(spec->exprs[i]);
+  for (int i = 0; i < spec->num_rules; i++) md_expr_free(spec->rules[i].when);
+  free(conds);
+  free(vals);
+  free(pe);
+  free(pn);
+  md_schema_free(vs);
+  md_batch_free(all);
+  md_batch_free(silver);
+  md_batch_free(rejects);
+  return rc;
+}

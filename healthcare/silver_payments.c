@@ -1,0 +1,42 @@
+/* silver_payments.c — silver/bill_payments and its rejects (§3): a payment
+ * must point at a bill that has at least one line in silver/billing. */
+#include <stdlib.h>
+
+#include "hc_internal.h"
+
+md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err);
+md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err) {
+  const hc_config *cfg = res;
+  static const char *const keys[] = {"PAYMENT_ID"};
+  md_batch *bronze = NULL, *dedup = NULL, *billing = NULL;
+  md_schema *src = NULL;
+  int64_t expected = 0;
+  md_code rc = hc_read(ctx, cfg, "bronze", "bill_payments_raw", &bronze, err);
+  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
+  if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 1, &dedup, &expected, err);
+  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(dedup))))
+    rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK) {
+    const char *bill = "BILL_ID";
+    md_agg found = {MD_AGG_COUNT_ALL, NULL, "_bill_lines"};
+    md_plan *bills = md_plan_aggregate(hc_scan(billing), &bill, 1, &found, 1);
+    md_plan *p = md_plan_join(hc_scan(dedup), bills, MD_JOIN_LEFT, &bill, &bill, 1);
+    hc_rule rules[] = {
+        {"bill_id_missing", md_is_null(md_col("BILL_ID"))},
+        {"payment_date_missing", md_is_null(md_col("PAYMENT_DATE"))},
+        {"amount_not_positive", md_or(md_is_null(md_col("AMOUNT")), md_le(md_col("AMOUNT"), md_lit_int(0)))},
+        {"unknown_bill", md_is_null(md_col("_bill_lines"))},
+    };
+    md_expr *exprs[] = {md_col("PAYMENT_ID"), md_col("BILL_ID"), md_col("PAYMENT_DATE"), md_col("AMOUNT"),
+                        md_col("PAYER"),      md_col("METHOD"),  md_col("UPDATED_AT")};
+    static const char *const names[] = {"PAYMENT_ID", "BILL_ID", "PAYMENT_DATE", "AMOUNT",
+                                        "PAYER",      "METHOD",  "UPDATED_AT"};
+    hc_silver_table spec = {"bill_payments", keys, 1, rules, 4, exprs, names, 7};
+    rc = hc_silver_finish(ctx, cfg, &spec, p, src, expected, err);
+  }
+  md_schema_free(src);
+  md_batch_free(bronze);
+  md_batch_free(dedup);
+  md_batch_free(billing);
+  return rc;
+}
