@@ -56,4 +56,8 @@ int cli_fail_error(const md_error *err, const char *path);
 bool cli_parse_count(const char *command, const char *option, const char *text, int64_t minimum,
                      int64_t *out);
 
+/* Parses YYYY-MM-DD (as --as-of takes it) into days since 1970-01-01, proleptic
+ * Gregorian. Returns false on anything else; prints nothing. */
+bool cli_parse_date(const char *text, int32_t *days);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/args.h"
 #include "medallion/medallion.h"
 
 int cmd_generate(int argc, char **argv);
@@ -38,19 +39,6 @@ static void show_progress(void *context, const char *table, int64_t done, int64_
   if (percent > 100) percent = 100;
   fprintf(stderr, "\rgenerate: %-22s %12lld rows (%3d%%)", table, (long long)done, percent);
   fflush(stderr);
-}
-
-static bool parse_date(const char *s, int32_t *out) {
-  int y, m, d;
-  char extra;
-  if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return false;
-  /* days from civil (proleptic Gregorian) */
-  int yy = y - (m <= 2);
-  int era = (yy >= 0 ? yy : yy - 399) / 400;
-  int yoe = yy - era * 400;
-  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  *out = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-  return true;
 }
 
 int cmd_generate(int argc, char **argv) {
@@ -104,7 +92,7 @@ int cmd_generate(int argc, char **argv) {
       return 1;
     }
     md_generate_options options = {{s, seed_value, MD_GENERATOR_DEFAULT_AS_OF}, out, NULL, show_progress, &progress};
-    if (as_of && !parse_date(as_of, &options.data.as_of)) {
+    if (as_of && !cli_parse_date(as_of, &options.data.as_of)) {
       fprintf(stderr, "medallion generate: --as-of must be YYYY-MM-DD\n");
       return 1;
     }

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "healthcare.h"
 #include "medallion/medallion.h"
@@ -32,18 +33,6 @@ static void usage(FILE *out) {
           "  SEL: comma-separated asset or group names; +name adds upstream, name+ downstream\n"
           "  environment: MEDALLION_ENV=dev|prod, MEDALLION_HOME, MEDALLION_SOURCE, MEDALLION_AS_OF,\n"
           "               MEDALLION_HASH_KEY, MEDALLION_LIBDUCKDB, FIREBIRD_USER, FIREBIRD_PASSWORD\n");
-}
-
-static bool parse_date(const char *s, int32_t *out) {
-  int y, m, d;
-  char extra;
-  if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return false;
-  int yy = y - (m <= 2);
-  int era = (yy >= 0 ? yy : yy - 399) / 400;
-  int yoe = yy - era * 400;
-  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  *out = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-  return true;
 }
 
 static const char *env(const char *name) {
@@ -156,7 +145,7 @@ int cmd_run(int argc, char **argv) {
   if (!source) source = env("MEDALLION_SOURCE");
   if (!as_of_text) as_of_text = env("MEDALLION_AS_OF");
   int32_t as_of = (int32_t)(time(NULL) / 86400);
-  if (as_of_text && !parse_date(as_of_text, &as_of)) return fail("--as-of must be YYYY-MM-DD", NULL);
+  if (as_of_text && !cli_parse_date(as_of_text, &as_of)) return fail("--as-of must be YYYY-MM-DD", NULL);
 
   /* The key is checked before anything is read. */
   const char *key = env("MEDALLION_HASH_KEY");
