@@ -152,6 +152,13 @@ typedef struct md_scalar {
  * NaN greatest; nulls first). Both scalars must have equal type ids. */
 int md_scalar_compare(const md_scalar *a, const md_scalar *b);
 
+/* ---------------------------------------------------------------- calendar */
+
+/* Proleptic Gregorian civil date <-> days since 1970-01-01 (date32's unit).
+ * month 1..12, day 1..31; no validation of the day against the month. */
+int64_t md_days_from_civil(int64_t year, int month, int day);
+void md_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
+
 /* ---------------------------------------------------- key-value metadata */
 
 typedef struct md_metadata md_metadata; /* ordered string pairs; opaque */

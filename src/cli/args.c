@@ -138,12 +138,6 @@ bool cli_parse_date(const char *text, int32_t *days) {
   int y, m, d;
   char extra;
   if (sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return false;
-  /* Days from the civil date: shift the year to start in March so that the
-   * leap day is the last day of the (shifted) year, then count 400-year eras. */
-  int yy = y - (m <= 2);
-  int era = (yy >= 0 ? yy : yy - 399) / 400;
-  int yoe = yy - era * 400;
-  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  *days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+  *days = (int32_t)md_days_from_civil(y, m, d);
   return true;
 }
