@@ -124,12 +124,14 @@ function engines(data) {
     if (p === "polars") list.push(nodePeer("polars", "peers/polars_peer.mjs", { POLARS_MAX_THREADS: String(o.threads) }));
     if (p === "pandas") {
       const script = join(o.peersDir, "pandas_peer.py");
-      const hasPandas = spawnSync("python3", ["-c", "import pandas"]).status === 0;
+      // Debian's interpreter, where python3-pandas lives (a pyenv or venv python3 on PATH would not see it).
+      const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+      const hasPandas = spawnSync(python, ["-c", "import pandas"]).status === 0;
       list.push({
         name: "pandas", out: join(o.work, "pandas"), present: existsSync(script) && hasPandas,
         missing: !existsSync(script) ? "bench/pipeline/peers/pandas_peer.py not present"
           : "pandas is not installed (apt-get install -y python3-pandas)",
-        run: peerRun("pandas", "python3", [script], (src) => data.csvOf(src)),
+        run: peerRun("pandas", python, [script], (src) => data.csvOf(src), { PANDAS_PEER_NODE_DIR: o.nodeDir }),
       });
     }
   }
@@ -272,7 +274,8 @@ function benchScale(scale) {
   }
   const uptimeAfter = execFileSync("uptime", { encoding: "utf8" }).trim();
   lines.push(table(`### Full refresh, scale ${scale} (${billing ?? "?"} billing rows), median of ${o.runs} run(s), ${o.threads} thread(s) offered to every engine`, rows, ref));
-  lines.push("", `Peers write Parquet, Medallion writes Delta Lake tables (no Delta library exists for the peers here). ` +
+  lines.push("", `Peers write Parquet, Medallion writes Delta Lake tables (no Delta library exists for the peers here; ` +
+    `pandas has no Parquet engine in Debian, so it reads the CSV copies and writes CSV, its gold also as Parquet via DuckDB, timed). ` +
     `Medallion's run is \`medallion run --select bronze,silver,gold\` (the legacy SQLite/DuckDB export of §5 is not timed; ` +
     `the peers do not have it). Medallion's wall times per run: ${ref ? ref.walls.map((w) => w.toFixed(2)).join(", ") : "-"}.`);
   lines.push(`Load: before \`${uptimeBefore}\`; after \`${uptimeAfter}\`.`);
