@@ -355,7 +355,15 @@ const commit = (() => {
     return "?";
   }
 })();
-const header = `## bench/pipeline — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, commit ${commit}\n\n` +
+const peersCommit = (() => {
+  try {
+    const c = execFileSync("git", ["-C", o.peersDir, "log", "-1", "--format=%h", "--", "."], { encoding: "utf8" }).trim();
+    return c ? `, peers from ${o.peersDir} at ${c}` : "";
+  } catch {
+    return "";
+  }
+})();
+const header = `## bench/pipeline — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, commit ${commit}${peersCommit}\n\n` +
   `Machine: ${machine()}. Load average at start: ${loadavg().map((x) => x.toFixed(2)).join(", ")}.`;
 const parts = [header];
 const ratios = [];
