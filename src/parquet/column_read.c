@@ -30,7 +30,20 @@ typedef struct scratch {
   size_t present_cap;
   int16_t *slot_def;   /* direct path, nested leaves: the def level of each slot */
   size_t slot_def_cap;
+  size_t kept_cap;     /* capacity of the chunk's kept levels (pq_chunk_data's def/rep) */
+  /* The column is a recycled one: its validity bitmap, hidden while its null
+   * count is 0, may hold stale bits, so every slot's bit is written. */
+  bool refill;
 } scratch;
+
+/* What one thread keeps from chunk to chunk: every buffer here is sized by
+ * the largest page seen so far, so after the first row group reading a chunk
+ * allocates (and faults in) nothing but the column itself. */
+struct pq_read_buffers {
+  scratch s;
+  uint8_t *page;       /* the page cursor's decompression buffer */
+  size_t page_cap;
+};
 
 typedef struct dictionary {
   bool present;
@@ -53,6 +66,17 @@ static md_code grow(void **buf, size_t *cap, size_t count, size_t elem, md_error
   *buf = p;
   *cap = want;
   return MD_OK;
+}
+
+pq_read_buffers *pq_read_buffers_new(void) { return calloc(1, sizeof(pq_read_buffers)); }
+
+static void scratch_free(scratch *s);
+
+void pq_read_buffers_free(pq_read_buffers *b) {
+  if (!b) return;
+  scratch_free(&b->s);
+  free(b->page);
+  free(b);
 }
 
 static void scratch_free(scratch *s) {
@@ -407,7 +431,7 @@ static md_code append_slots(md_column *col, const pq_leaf *leaf, scratch *s, con
       }
     }
   }
-  if (has_null || md_column_validity(col)) {
+  if (has_null || s->refill || md_column_validity(col)) {
     uint8_t *validity = md_column_validity_mut(col, err);
     if (!validity) return err ? err->code : MD_ERR_NOMEM;
     for (int64_t i = 0; i < slots; i++) {
@@ -692,7 +716,7 @@ static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page 
     uint8_t *dst = (uint8_t *)md_column_values_mut(col) + base * store_width(kind);
     fill_dispatch(kind, nulls, dict_enc, dst, n, def, leaf->max_def, src, idx);
   }
-  if (nulls || md_column_validity(col)) {
+  if (nulls || s->refill || md_column_validity(col)) {
     uint8_t *validity = md_column_validity_mut(col, err);
     if (!validity) return err ? err->code : MD_ERR_NOMEM;
     validity_from_def(validity, base, nulls ? def : NULL, leaf->max_def, n);
@@ -705,12 +729,12 @@ static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page 
 
 static md_code ensure_levels(pq_chunk_data *out, scratch *s, bool keep, int64_t total, md_error *err) {
   if (keep) {
-    size_t cap = s->levels_cap;
+    size_t cap = s->kept_cap;
     md_code rc = grow((void **)&out->def, &cap, (size_t)total, sizeof *out->def, err);
     if (rc) return rc;
-    cap = s->levels_cap;
+    cap = s->kept_cap;
     rc = grow((void **)&out->rep, &cap, (size_t)total, sizeof *out->rep, err);
-    if (!rc) s->levels_cap = cap;
+    if (!rc) s->kept_cap = cap;
     return rc;
   }
   size_t cap = s->levels_cap;
@@ -722,8 +746,17 @@ static md_code ensure_levels(pq_chunk_data *out, scratch *s, bool keep, int64_t 
   return rc;
 }
 
+/* Hands the cursor's decompression buffer back for the next chunk. */
+static void keep_page_buffer(pq_page_cursor *cursor, pq_read_buffers *b) {
+  b->page = cursor->scratch;
+  b->page_cap = cursor->scratch_cap;
+  cursor->scratch = NULL;
+  cursor->scratch_cap = 0;
+}
+
 static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const pq_column_meta *meta, bool keep,
-                          md_column *col, pq_chunk_data *out, scratch *s, dictionary *dict, md_error *err) {
+                          md_column *col, pq_chunk_data *out, pq_read_buffers *b, dictionary *dict, md_error *err) {
+  scratch *s = &b->s;
   int64_t start = meta->data_page_offset;
   if (meta->has_dictionary_page_offset && meta->dictionary_page_offset > 0 &&
       meta->dictionary_page_offset < meta->data_page_offset)
@@ -737,7 +770,9 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
   if (meta->codec < 0 || meta->codec > MD_PARQUET_LZ4_RAW)
     return md_error_set(err, MD_ERR_CORRUPT, "unknown compression codec %d", meta->codec);
   pq_page_cursor cursor = {file->data, file->data + start, file->data + start + meta->total_compressed_size,
-                           (md_parquet_codec)meta->codec};
+                           (md_parquet_codec)meta->codec, b->page, b->page_cap};
+  b->page = NULL; /* the cursor's until it is handed back */
+  b->page_cap = 0;
   /* Flat leaves: every level entry is a slot, so the chunk's value count is
    * its row count; reserve it once (when the chunk's size can justify it)
    * rather than regrowing, copying and faulting in fresh pages per page. */
@@ -753,7 +788,7 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
   int64_t done = 0;
   while (done < meta->num_values) {
     if (cursor.pos >= cursor.end) {
-      pq_page_cursor_release(&cursor);
+      keep_page_buffer(&cursor, b);
       return md_error_set(err, MD_ERR_CORRUPT, "column chunk ends after %lld of %lld values", (long long)done,
                           (long long)meta->num_values);
     }
@@ -761,7 +796,7 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
     md_code rc = pq_page_next(&cursor, &page, err);
     if (rc) {
       pq_page_release(&page);
-      pq_page_cursor_release(&cursor);
+      keep_page_buffer(&cursor, b);
       return rc;
     }
     int32_t type = page.header.type;
@@ -806,17 +841,18 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
     }
     pq_page_release(&page);
     if (rc) {
-      pq_page_cursor_release(&cursor);
+      keep_page_buffer(&cursor, b);
       return rc;
     }
   }
-  pq_page_cursor_release(&cursor);
+  keep_page_buffer(&cursor, b);
   out->num_levels = done;
   return MD_OK;
 }
 
 md_code pq_read_chunk(const pq_file_view *file, const pq_leaf *leaf, const pq_column_meta *meta, bool keep_levels,
-                      md_column *into, pq_chunk_data *out, md_error *err) {
+                      md_column *into, bool refill, pq_read_buffers *buffers, pq_chunk_data *out,
+                      md_error *err) {
   pq_chunk_data data;
   memset(&data, 0, sizeof data);
   if (meta->type != leaf->physical)
@@ -827,12 +863,17 @@ md_code pq_read_chunk(const pq_file_view *file, const pq_leaf *leaf, const pq_co
     col = data.values = md_column_new(leaf->type);
     if (!col) return md_error_set(err, MD_ERR_NOMEM, "out of memory for a column");
   }
-  scratch s;
-  memset(&s, 0, sizeof s);
+  pq_read_buffers *b = buffers ? buffers : pq_read_buffers_new();
+  if (!b) {
+    pq_chunk_data_free(&data);
+    return md_error_set(err, MD_ERR_NOMEM, "out of memory for a column");
+  }
+  b->s.kept_cap = 0; /* data's levels start empty */
+  b->s.refill = refill;
   dictionary dict;
   memset(&dict, 0, sizeof dict);
-  md_code rc = read_pages(file, leaf, meta, keep_levels, col, &data, &s, &dict, err);
-  scratch_free(&s);
+  md_code rc = read_pages(file, leaf, meta, keep_levels, col, &data, b, &dict, err);
+  if (b != buffers) pq_read_buffers_free(b);
   dictionary_free(&dict);
   if (rc) {
     pq_chunk_data_free(&data);
