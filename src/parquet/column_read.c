@@ -668,25 +668,25 @@ static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page 
   if (bytes) {
     int32_t *offsets = md_column_offsets_mut(col);
     int64_t total = 0;
-    const pq_view *views = NULL;
     if (dict_enc) {
       if (!dict->offsets) return md_error_set(err, MD_ERR_CORRUPT, "dictionary of the wrong type");
       const uint32_t *doff = dict->offsets;
       for (int64_t j = 0; j < n_present; j++) total += doff[idx[j] + 1] - doff[idx[j]];
     } else {
-      size_t used;
-      rc = grow((void **)&s->views, &s->views_cap, (size_t)n_present, sizeof *s->views, err);
-      if (!rc) rc = plain_decode_byte_array(page->values, page->values_size, n_present, s->views, &used, err);
-      if (rc) return rc;
-      views = s->views;
-      for (int64_t j = 0; j < n_present; j++) total += views[j].length;
+      /* PLAIN is decoded in the copy loop below, in one pass: the page holds
+       * every value's bytes plus a 4-byte length each, which bounds them. */
+      if ((uint64_t)n_present > page->values_size / 4)
+        return md_error_set(err, MD_ERR_CORRUPT, "PLAIN data of %zu bytes cannot hold %lld byte arrays",
+                            page->values_size, (long long)n_present);
+      total = (int64_t)(page->values_size - (size_t)n_present * 4);
     }
     if (total > INT32_MAX) return md_error_set(err, MD_ERR_NOMEM, "column: page data exceeds %d bytes", INT32_MAX);
     rc = reserve_bytes(col, total, n, remaining, byte_cap, err);
     if (rc) return rc;
     uint8_t *data = md_column_data_mut(col);
     int32_t pos = offsets[base];
-    const uint8_t *page_end = page->values + page->values_size;
+    const uint8_t *next = page->values; /* PLAIN: the next length prefix */
+    size_t left = page->values_size;
     for (int64_t i = 0, j = 0; i < n; i++) {
       if (!nulls || def[i] == leaf->max_def) {
         if (dict_enc) {
@@ -695,9 +695,21 @@ static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page 
           copy_value(data + pos, dict->bytes + start, len, true);
           pos += (int32_t)len;
         } else {
-          const pq_view *v = &views[j++];
-          copy_value(data + pos, v->ptr, v->length, (size_t)(page_end - v->ptr) >= PQ_PAGE_PADDING);
-          pos += (int32_t)v->length;
+          if (left < 4)
+            return md_error_set(err, MD_ERR_CORRUPT, "PLAIN byte array %lld of %lld: length truncated",
+                                (long long)j, (long long)n_present);
+          uint32_t len = (uint32_t)next[0] | (uint32_t)next[1] << 8 | (uint32_t)next[2] << 16 |
+                         (uint32_t)next[3] << 24;
+          next += 4;
+          left -= 4;
+          if (len > left)
+            return md_error_set(err, MD_ERR_CORRUPT, "PLAIN byte array %lld of %lld: %u bytes past the end",
+                                (long long)j, (long long)n_present, len);
+          copy_value(data + pos, next, len, left >= PQ_PAGE_PADDING);
+          next += len;
+          left -= len;
+          pos += (int32_t)len;
+          j++;
         }
       }
       offsets[base + i + 1] = pos;
