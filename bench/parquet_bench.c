@@ -2,14 +2,16 @@
  * benchmark table, one phase per process so the peak RSS is that phase's own.
  *
  *   medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS]
- *   medallion_bench_parquet read FILE
- *   medallion_bench_parquet read-nested FILE
+ *   medallion_bench_parquet read FILE [THREADS]
+ *   medallion_bench_parquet read-nested FILE [THREADS]
  *
  * write: builds the ten-column table in memory (timed apart, not counted), then
  *        times writing it with the Parquet writer (snappy, dictionary on).
  * read:  times opening the file and reading every row group with every column
  *        into Arrow-layout batches, folding each batch into a checksum so the
- *        work cannot be skipped; each batch is freed before the next (streaming).
+ *        work cannot be skipped; streaming, each batch is handed back to the
+ *        reader to be refilled with the next row group (as a scan would).
+ *        THREADS: the reader's decoding threads (default 0: every online CPU).
  * Prints one JSON object; the values follow the same formulas as
  * bench/duckdb_bench.mjs, so both engines' checksums must agree. */
 #include <inttypes.h>
@@ -220,30 +222,35 @@ static void fold_batch(checksum *sum, const md_batch *batch) {
 }
 
 /* Times opening path and reading every row group fully, each batch folded by
- * fold(state, batch) and freed before the next. check(schema) says whether
- * the file is the expected table. Returns 0, or 1 after printing the error. */
-static int read_all(const char *path, bool (*check)(const md_schema *), void (*fold)(void *, const md_batch *),
-                    void *state, double *seconds, double *cpu) {
+ * fold(state, batch) before the reader refills it with the next row group.
+ * check(schema) says whether the file is the expected table. Returns 0, or 1
+ * after printing the error. */
+static int read_all(const char *path, int threads, bool (*check)(const md_schema *),
+                    void (*fold)(void *, const md_batch *), void *state, double *seconds, double *cpu) {
   md_error err;
   md_error_clear(&err);
   double c0 = cpu_seconds();
   double t0 = now_seconds();
   md_parquet_reader *reader = NULL;
   if (md_parquet_reader_open(path, &reader, &err) != MD_OK) return fail(NULL, &err);
+  if (md_parquet_reader_set_threads(reader, threads, &err) != MD_OK) {
+    md_parquet_reader_free(reader);
+    return fail(NULL, &err);
+  }
   if (!check(md_parquet_reader_schema(reader))) {
     md_parquet_reader_free(reader);
     fprintf(stderr, "medallion_bench_parquet: %s: not the benchmark table\n", path);
     return 1;
   }
+  md_batch *batch = NULL;
   for (int g = 0; g < md_parquet_reader_num_row_groups(reader); g++) {
-    md_batch *batch = NULL;
-    if (md_parquet_reader_read_row_group(reader, g, NULL, -1, &batch, &err) != MD_OK) {
+    if (md_parquet_reader_read_row_group_into(reader, g, NULL, -1, &batch, &err) != MD_OK) {
       md_parquet_reader_free(reader);
       return fail(NULL, &err);
     }
     fold(state, batch);
-    md_batch_free(batch);
   }
+  md_batch_free(batch);
   md_parquet_reader_free(reader);
   *seconds = now_seconds() - t0;
   *cpu = cpu_seconds() - c0;
@@ -254,18 +261,18 @@ static bool is_flat_table(const md_schema *schema) { return md_schema_num_fields
 
 static void fold_flat(void *state, const md_batch *batch) { fold_batch(state, batch); }
 
-static int bench_read(const char *path) {
+static int bench_read(const char *path, int threads) {
   checksum sum = {0};
   double seconds, cpu;
-  if (read_all(path, is_flat_table, fold_flat, &sum, &seconds, &cpu)) return 1;
+  if (read_all(path, threads, is_flat_table, fold_flat, &sum, &seconds, &cpu)) return 1;
   int64_t amount_int = (int64_t)(sum.sum_amount / 100), amount_frac = (int64_t)(sum.sum_amount % 100);
   printf("{\"engine\":\"medallion\",\"phase\":\"read\",\"rows\":%" PRId64 ",\"seconds\":%.6f,\"cpu_seconds\":%.6f,"
          "\"bytes\":%" PRId64 ",\"checksum\":{\"rows\":\"%" PRId64 "\",\"sum_id\":\"%" PRId64 "\",\"sum_qty\":\"%" PRId64
          "\",\"sum_amount\":\"%" PRId64 ".%02" PRId64 "\",\"days\":\"%" PRId64 "\",\"tss\":\"%" PRId64
          "\",\"sum_price\":\"%.4f\",\"category_bytes\":\"%" PRId64 "\",\"name_bytes\":\"%" PRId64
-         "\",\"flags\":\"%" PRId64 "\",\"sum_ref\":\"%" PRId64 "\"},\"threads\":1,\"max_rss_kb\":%ld}\n",
+         "\",\"flags\":\"%" PRId64 "\",\"sum_ref\":\"%" PRId64 "\"},\"threads\":%d,\"max_rss_kb\":%ld}\n",
          sum.rows, seconds, cpu, file_size(path), sum.rows, sum.sum_id, sum.sum_qty, amount_int, amount_frac, sum.days,
-         sum.tss, sum.sum_price, sum.category_bytes, sum.name_bytes, sum.flags, sum.sum_ref, max_rss_kb());
+         sum.tss, sum.sum_price, sum.category_bytes, sum.name_bytes, sum.flags, sum.sum_ref, threads, max_rss_kb());
   return 0;
 }
 
@@ -315,16 +322,16 @@ static bool is_nested_table(const md_schema *schema) {
 
 static void fold_nested_state(void *state, const md_batch *batch) { fold_nested(state, batch); }
 
-static int bench_read_nested(const char *path) {
+static int bench_read_nested(const char *path, int threads) {
   nested_checksum sum = {0};
   double seconds, cpu;
-  if (read_all(path, is_nested_table, fold_nested_state, &sum, &seconds, &cpu)) return 1;
+  if (read_all(path, threads, is_nested_table, fold_nested_state, &sum, &seconds, &cpu)) return 1;
   printf("{\"engine\":\"medallion\",\"phase\":\"nested\",\"rows\":%" PRId64 ",\"seconds\":%.6f,\"cpu_seconds\":%.6f,"
          "\"bytes\":%" PRId64 ",\"checksum\":{\"rows\":\"%" PRId64 "\",\"list_values\":\"%" PRId64
          "\",\"sum_list\":\"%" PRId64 "\",\"sum_a\":\"%" PRId64 "\",\"sum_b\":\"%.4f\",\"c_bytes\":\"%" PRId64
-         "\"},\"threads\":1,\"max_rss_kb\":%ld}\n",
+         "\"},\"threads\":%d,\"max_rss_kb\":%ld}\n",
          sum.rows, seconds, cpu, file_size(path), sum.rows, sum.list_values, sum.sum_list, sum.sum_a, sum.sum_b,
-         sum.c_bytes, max_rss_kb());
+         sum.c_bytes, threads, max_rss_kb());
   return 0;
 }
 
@@ -338,8 +345,10 @@ int main(int argc, char **argv) {
     }
     return bench_write(argv[2], rows, row_group_rows);
   }
-  if (argc == 3 && strcmp(argv[1], "read") == 0) return bench_read(argv[2]);
-  if (argc == 3 && strcmp(argv[1], "read-nested") == 0) return bench_read_nested(argv[2]);
-  fprintf(stderr, "usage: medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS] | read FILE | read-nested FILE\n");
+  int threads = argc >= 4 ? atoi(argv[3]) : 0;
+  if ((argc == 3 || argc == 4) && strcmp(argv[1], "read") == 0) return bench_read(argv[2], threads);
+  if ((argc == 3 || argc == 4) && strcmp(argv[1], "read-nested") == 0) return bench_read_nested(argv[2], threads);
+  fprintf(stderr, "usage: medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS] | read FILE [THREADS] |"
+                  " read-nested FILE [THREADS]\n");
   return 2;
 }

@@ -63,6 +63,21 @@ const char *md_parquet_reader_created_by(const md_parquet_reader *reader);
  * in the order wanted in the batch; NULL with num_columns = -1 reads all. */
 md_code md_parquet_reader_read_row_group(md_parquet_reader *reader, int row_group, const int *columns,
                                          int num_columns, md_batch **out, md_error *err);
+/* The same, recycling memory when reading row group after row group: *batch
+ * is NULL or a batch an earlier call returned, which this call takes (also on
+ * failure: then *batch is NULL). Its columns are refilled in place where they
+ * can be (same position and type, a flat field, no other reference from
+ * md_column_ref), so their buffers keep their size and their pages stay
+ * mapped; other columns are built fresh. On success *batch is the new batch.
+ * A refilled column may keep a validity bitmap with every bit set. */
+md_code md_parquet_reader_read_row_group_into(md_parquet_reader *reader, int row_group, const int *columns,
+                                              int num_columns, md_batch **batch, md_error *err);
+/* Threads decoding a row group's fields in parallel (each field on one
+ * thread, the caller's thread among them); the batch is the same whatever
+ * the count. 0, the default, uses every online CPU for row groups big enough
+ * to gain from it and the caller's thread alone for small ones; 1 never
+ * starts a thread; n > 1 always uses up to n. */
+md_code md_parquet_reader_set_threads(md_parquet_reader *reader, int threads, md_error *err);
 
 /* Leaf columns (one per Parquet column chunk), for metadata and statistics. */
 int md_parquet_reader_num_leaves(const md_parquet_reader *reader);

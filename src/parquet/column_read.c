@@ -30,7 +30,20 @@ typedef struct scratch {
   size_t present_cap;
   int16_t *slot_def;   /* direct path, nested leaves: the def level of each slot */
   size_t slot_def_cap;
+  size_t kept_cap;     /* capacity of the chunk's kept levels (pq_chunk_data's def/rep) */
+  /* The column is a recycled one: its validity bitmap, hidden while its null
+   * count is 0, may hold stale bits, so every slot's bit is written. */
+  bool refill;
 } scratch;
+
+/* What one thread keeps from chunk to chunk: every buffer here is sized by
+ * the largest page seen so far, so after the first row group reading a chunk
+ * allocates (and faults in) nothing but the column itself. */
+struct pq_read_buffers {
+  scratch s;
+  uint8_t *page;       /* the page cursor's decompression buffer */
+  size_t page_cap;
+};
 
 typedef struct dictionary {
   bool present;
@@ -53,6 +66,17 @@ static md_code grow(void **buf, size_t *cap, size_t count, size_t elem, md_error
   *buf = p;
   *cap = want;
   return MD_OK;
+}
+
+pq_read_buffers *pq_read_buffers_new(void) { return calloc(1, sizeof(pq_read_buffers)); }
+
+static void scratch_free(scratch *s);
+
+void pq_read_buffers_free(pq_read_buffers *b) {
+  if (!b) return;
+  scratch_free(&b->s);
+  free(b->page);
+  free(b);
 }
 
 static void scratch_free(scratch *s) {
@@ -407,7 +431,7 @@ static md_code append_slots(md_column *col, const pq_leaf *leaf, scratch *s, con
       }
     }
   }
-  if (has_null || md_column_validity(col)) {
+  if (has_null || s->refill || md_column_validity(col)) {
     uint8_t *validity = md_column_validity_mut(col, err);
     if (!validity) return err ? err->code : MD_ERR_NOMEM;
     for (int64_t i = 0; i < slots; i++) {
@@ -644,25 +668,25 @@ static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page 
   if (bytes) {
     int32_t *offsets = md_column_offsets_mut(col);
     int64_t total = 0;
-    const pq_view *views = NULL;
     if (dict_enc) {
       if (!dict->offsets) return md_error_set(err, MD_ERR_CORRUPT, "dictionary of the wrong type");
       const uint32_t *doff = dict->offsets;
       for (int64_t j = 0; j < n_present; j++) total += doff[idx[j] + 1] - doff[idx[j]];
     } else {
-      size_t used;
-      rc = grow((void **)&s->views, &s->views_cap, (size_t)n_present, sizeof *s->views, err);
-      if (!rc) rc = plain_decode_byte_array(page->values, page->values_size, n_present, s->views, &used, err);
-      if (rc) return rc;
-      views = s->views;
-      for (int64_t j = 0; j < n_present; j++) total += views[j].length;
+      /* PLAIN is decoded in the copy loop below, in one pass: the page holds
+       * every value's bytes plus a 4-byte length each, which bounds them. */
+      if ((uint64_t)n_present > page->values_size / 4)
+        return md_error_set(err, MD_ERR_CORRUPT, "PLAIN data of %zu bytes cannot hold %lld byte arrays",
+                            page->values_size, (long long)n_present);
+      total = (int64_t)(page->values_size - (size_t)n_present * 4);
     }
     if (total > INT32_MAX) return md_error_set(err, MD_ERR_NOMEM, "column: page data exceeds %d bytes", INT32_MAX);
     rc = reserve_bytes(col, total, n, remaining, byte_cap, err);
     if (rc) return rc;
     uint8_t *data = md_column_data_mut(col);
     int32_t pos = offsets[base];
-    const uint8_t *page_end = page->values + page->values_size;
+    const uint8_t *next = page->values; /* PLAIN: the next length prefix */
+    size_t left = page->values_size;
     for (int64_t i = 0, j = 0; i < n; i++) {
       if (!nulls || def[i] == leaf->max_def) {
         if (dict_enc) {
@@ -671,9 +695,21 @@ static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page 
           copy_value(data + pos, dict->bytes + start, len, true);
           pos += (int32_t)len;
         } else {
-          const pq_view *v = &views[j++];
-          copy_value(data + pos, v->ptr, v->length, (size_t)(page_end - v->ptr) >= PQ_PAGE_PADDING);
-          pos += (int32_t)v->length;
+          if (left < 4)
+            return md_error_set(err, MD_ERR_CORRUPT, "PLAIN byte array %lld of %lld: length truncated",
+                                (long long)j, (long long)n_present);
+          uint32_t len = (uint32_t)next[0] | (uint32_t)next[1] << 8 | (uint32_t)next[2] << 16 |
+                         (uint32_t)next[3] << 24;
+          next += 4;
+          left -= 4;
+          if (len > left)
+            return md_error_set(err, MD_ERR_CORRUPT, "PLAIN byte array %lld of %lld: %u bytes past the end",
+                                (long long)j, (long long)n_present, len);
+          copy_value(data + pos, next, len, left >= PQ_PAGE_PADDING);
+          next += len;
+          left -= len;
+          pos += (int32_t)len;
+          j++;
         }
       }
       offsets[base + i + 1] = pos;
@@ -692,7 +728,7 @@ static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page 
     uint8_t *dst = (uint8_t *)md_column_values_mut(col) + base * store_width(kind);
     fill_dispatch(kind, nulls, dict_enc, dst, n, def, leaf->max_def, src, idx);
   }
-  if (nulls || md_column_validity(col)) {
+  if (nulls || s->refill || md_column_validity(col)) {
     uint8_t *validity = md_column_validity_mut(col, err);
     if (!validity) return err ? err->code : MD_ERR_NOMEM;
     validity_from_def(validity, base, nulls ? def : NULL, leaf->max_def, n);
@@ -705,12 +741,12 @@ static md_code append_direct(md_column *col, const pq_leaf *leaf, const pq_page 
 
 static md_code ensure_levels(pq_chunk_data *out, scratch *s, bool keep, int64_t total, md_error *err) {
   if (keep) {
-    size_t cap = s->levels_cap;
+    size_t cap = s->kept_cap;
     md_code rc = grow((void **)&out->def, &cap, (size_t)total, sizeof *out->def, err);
     if (rc) return rc;
-    cap = s->levels_cap;
+    cap = s->kept_cap;
     rc = grow((void **)&out->rep, &cap, (size_t)total, sizeof *out->rep, err);
-    if (!rc) s->levels_cap = cap;
+    if (!rc) s->kept_cap = cap;
     return rc;
   }
   size_t cap = s->levels_cap;
@@ -722,8 +758,17 @@ static md_code ensure_levels(pq_chunk_data *out, scratch *s, bool keep, int64_t 
   return rc;
 }
 
+/* Hands the cursor's decompression buffer back for the next chunk. */
+static void keep_page_buffer(pq_page_cursor *cursor, pq_read_buffers *b) {
+  b->page = cursor->scratch;
+  b->page_cap = cursor->scratch_cap;
+  cursor->scratch = NULL;
+  cursor->scratch_cap = 0;
+}
+
 static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const pq_column_meta *meta, bool keep,
-                          md_column *col, pq_chunk_data *out, scratch *s, dictionary *dict, md_error *err) {
+                          md_column *col, pq_chunk_data *out, pq_read_buffers *b, dictionary *dict, md_error *err) {
+  scratch *s = &b->s;
   int64_t start = meta->data_page_offset;
   if (meta->has_dictionary_page_offset && meta->dictionary_page_offset > 0 &&
       meta->dictionary_page_offset < meta->data_page_offset)
@@ -737,7 +782,9 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
   if (meta->codec < 0 || meta->codec > MD_PARQUET_LZ4_RAW)
     return md_error_set(err, MD_ERR_CORRUPT, "unknown compression codec %d", meta->codec);
   pq_page_cursor cursor = {file->data, file->data + start, file->data + start + meta->total_compressed_size,
-                           (md_parquet_codec)meta->codec};
+                           (md_parquet_codec)meta->codec, b->page, b->page_cap};
+  b->page = NULL; /* the cursor's until it is handed back */
+  b->page_cap = 0;
   /* Flat leaves: every level entry is a slot, so the chunk's value count is
    * its row count; reserve it once (when the chunk's size can justify it)
    * rather than regrowing, copying and faulting in fresh pages per page. */
@@ -753,7 +800,7 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
   int64_t done = 0;
   while (done < meta->num_values) {
     if (cursor.pos >= cursor.end) {
-      pq_page_cursor_release(&cursor);
+      keep_page_buffer(&cursor, b);
       return md_error_set(err, MD_ERR_CORRUPT, "column chunk ends after %lld of %lld values", (long long)done,
                           (long long)meta->num_values);
     }
@@ -761,7 +808,7 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
     md_code rc = pq_page_next(&cursor, &page, err);
     if (rc) {
       pq_page_release(&page);
-      pq_page_cursor_release(&cursor);
+      keep_page_buffer(&cursor, b);
       return rc;
     }
     int32_t type = page.header.type;
@@ -806,17 +853,18 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
     }
     pq_page_release(&page);
     if (rc) {
-      pq_page_cursor_release(&cursor);
+      keep_page_buffer(&cursor, b);
       return rc;
     }
   }
-  pq_page_cursor_release(&cursor);
+  keep_page_buffer(&cursor, b);
   out->num_levels = done;
   return MD_OK;
 }
 
 md_code pq_read_chunk(const pq_file_view *file, const pq_leaf *leaf, const pq_column_meta *meta, bool keep_levels,
-                      md_column *into, pq_chunk_data *out, md_error *err) {
+                      md_column *into, bool refill, pq_read_buffers *buffers, pq_chunk_data *out,
+                      md_error *err) {
   pq_chunk_data data;
   memset(&data, 0, sizeof data);
   if (meta->type != leaf->physical)
@@ -827,12 +875,17 @@ md_code pq_read_chunk(const pq_file_view *file, const pq_leaf *leaf, const pq_co
     col = data.values = md_column_new(leaf->type);
     if (!col) return md_error_set(err, MD_ERR_NOMEM, "out of memory for a column");
   }
-  scratch s;
-  memset(&s, 0, sizeof s);
+  pq_read_buffers *b = buffers ? buffers : pq_read_buffers_new();
+  if (!b) {
+    pq_chunk_data_free(&data);
+    return md_error_set(err, MD_ERR_NOMEM, "out of memory for a column");
+  }
+  b->s.kept_cap = 0; /* data's levels start empty */
+  b->s.refill = refill;
   dictionary dict;
   memset(&dict, 0, sizeof dict);
-  md_code rc = read_pages(file, leaf, meta, keep_levels, col, &data, &s, &dict, err);
-  scratch_free(&s);
+  md_code rc = read_pages(file, leaf, meta, keep_levels, col, &data, b, &dict, err);
+  if (b != buffers) pq_read_buffers_free(b);
   dictionary_free(&dict);
   if (rc) {
     pq_chunk_data_free(&data);

@@ -21,11 +21,19 @@ typedef struct pq_chunk_data {
   int64_t num_levels;
 } pq_chunk_data;
 
+/* Scratch buffers (levels, indices, decompressed pages) reused from one chunk
+ * to the next; one per thread, never shared by two reads at once. */
+typedef struct pq_read_buffers pq_read_buffers;
+pq_read_buffers *pq_read_buffers_new(void);
+void pq_read_buffers_free(pq_read_buffers *buffers);
+
 /* Reads the chunk's pages. keep_levels: return def/rep (needed for nesting).
  * into: append the slots to this column (borrowed; out->values stays NULL),
- * or NULL to create out->values. */
+ * or NULL to create out->values. refill: into is a recycled column emptied
+ * to length 0, whose validity bitmap may hold stale bits. buffers: scratch
+ * to reuse, or NULL. */
 md_code pq_read_chunk(const pq_file_view *file, const pq_leaf *leaf, const pq_column_meta *meta, bool keep_levels,
-                      md_column *into, pq_chunk_data *out, md_error *err);
+                      md_column *into, bool refill, pq_read_buffers *buffers, pq_chunk_data *out, md_error *err);
 void pq_chunk_data_free(pq_chunk_data *data);
 
 #endif

@@ -153,6 +153,22 @@ md_code rle_decode(rle_decoder *d, uint32_t *out, int64_t count, md_error *err) 
   return MD_OK;
 }
 
+/* Width-1 levels (a flat nullable column: 1 = value, 0 = null) straight from
+ * whole packed bytes, eight levels a byte, without the 32-bit detour. Returns
+ * how many it wrote (a multiple of 8, at most n); the caller does the rest. */
+static uint32_t unpack_levels_w1(rle_decoder *d, int16_t *out, uint32_t n) {
+  if (d->packed_index & 7) return 0;
+  /* packed_left never exceeds the bits present, so these bytes are in the run. */
+  const uint8_t *in = d->packed + d->packed_index / 8;
+  uint32_t bytes = n / 8;
+  for (uint32_t g = 0; g < bytes; g++) {
+    unsigned b = in[g];
+    for (int k = 0; k < 8; k++) out[g * 8 + k] = (int16_t)((b >> k) & 1u);
+  }
+  d->packed_index += (uint64_t)bytes * 8;
+  return bytes * 8;
+}
+
 md_code rle_decode_levels(rle_decoder *d, int16_t *out, int64_t count, md_error *err) {
   if (d->bit_width > 16) return md_error_set(err, MD_ERR_CORRUPT, "level bit width above 16");
   while (count > 0) {
@@ -166,6 +182,13 @@ md_code rle_decode_levels(rle_decoder *d, int16_t *out, int64_t count, md_error 
     } else if (d->packed_left) {
       uint32_t chunk[256];
       uint32_t n = count < (int64_t)d->packed_left ? (uint32_t)count : d->packed_left;
+      if (d->bit_width == 1 && n >= 8) {
+        uint32_t done = unpack_levels_w1(d, out, n);
+        d->packed_left -= done;
+        out += done;
+        count -= done;
+        if (done) continue;
+      }
       if (n > 256) n = 256;
       unpack(d, chunk, n);
       for (uint32_t i = 0; i < n; i++) out[i] = (int16_t)chunk[i];

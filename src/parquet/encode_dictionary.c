@@ -23,6 +23,7 @@ void encode_dict_reset(encode_dict *dict) {
   dict->values.size = 0;
   dict->count = 0;
   if (dict->slots) memset(dict->slots, 0, ((size_t)dict->slot_mask + 1) * sizeof *dict->slots);
+  if (dict->byte_slots) memset(dict->byte_slots, 0, ((size_t)dict->slot_mask + 1) * sizeof *dict->byte_slots);
 }
 
 void encode_dict_free(encode_dict *dict) {
@@ -30,6 +31,7 @@ void encode_dict_free(encode_dict *dict) {
   free(dict->entry_pos);
   free(dict->entry_hash);
   free(dict->slots);
+  free(dict->byte_slots);
   memset(dict, 0, sizeof *dict);
 }
 
@@ -54,8 +56,11 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n) {
     p += 8;
     n -= 8;
   }
+  /* The last 0-7 bytes with at most two fixed-size loads (a memcpy of a
+   * run-time length is a library call, per value). */
   uint64_t tail = 0;
-  if (n) memcpy(&tail, p, n);
+  if (n >= 4) tail = (uint64_t)load32(p) | (uint64_t)load32(p + n - 4) << 32;
+  else if (n) tail = (uint64_t)p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
   h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
   h ^= h >> 29;
   return h * GOLDEN64;
@@ -78,27 +83,41 @@ static uint64_t entry_hash(const encode_dict *dict, uint32_t index) {
   return hash_fixed(dict, dict->values.data + (size_t)index * dict->width);
 }
 
-/* Byte-array hashes are kept as their top 32 bits (enough for any table). */
+static bool has_table(const encode_dict *dict) { return dict->width ? dict->slots != NULL : dict->byte_slots != NULL; }
+
+/* Byte-array hashes are kept as their top 32 bits (enough for any table),
+ * in the slot itself: a probe compares them without touching the entries. */
 static bool resize(encode_dict *dict, uint32_t slot_count) {
-  uint32_t *slots = calloc(slot_count, sizeof *slots);
-  if (!slots) return false;
+  uint32_t *slots = NULL;
+  uint64_t *byte_slots = NULL;
+  if (dict->width) slots = calloc(slot_count, sizeof *slots);
+  else byte_slots = calloc(slot_count, sizeof *byte_slots);
+  if (!slots && !byte_slots) return false;
   int shift = 64;
   for (uint32_t s = slot_count; s > 1; s >>= 1) shift--;
   free(dict->slots);
+  free(dict->byte_slots);
   dict->slots = slots;
+  dict->byte_slots = byte_slots;
   dict->slot_mask = slot_count - 1;
   dict->slot_shift = shift;
   for (uint32_t i = 0; i < dict->count; i++) {
-    uint32_t s = slot_of(dict, entry_hash(dict, i));
-    while (slots[s]) s = (s + 1) & dict->slot_mask;
-    slots[s] = i + 1;
+    uint64_t h = entry_hash(dict, i);
+    uint32_t s = slot_of(dict, h);
+    if (byte_slots) {
+      while (byte_slots[s]) s = (s + 1) & dict->slot_mask;
+      byte_slots[s] = (h & 0xFFFFFFFF00000000ull) | (i + 1);
+    } else {
+      while (slots[s]) s = (s + 1) & dict->slot_mask;
+      slots[s] = i + 1;
+    }
   }
   return true;
 }
 
 /* Keeps the table at most half full before one more insertion. */
 static bool ensure_room(encode_dict *dict) {
-  if (!dict->slots) return resize(dict, INITIAL_SLOTS);
+  if (!has_table(dict)) return resize(dict, INITIAL_SLOTS);
   if ((uint64_t)(dict->count + 1) * 2 <= (uint64_t)dict->slot_mask + 1) return true;
   if (dict->slot_mask >= 0x7FFFFFFFu) return false;
   return resize(dict, (dict->slot_mask + 1) * 2);
@@ -141,7 +160,7 @@ static inline __attribute__((always_inline)) bool put_fixed_width(encode_dict *d
 
 bool encode_dict_put_fixed(encode_dict *dict, const uint8_t *values, int64_t count, uint32_t *indices) {
   if (count <= 0) return true;
-  if (!dict->slots && !resize(dict, INITIAL_SLOTS)) return false;
+  if (!has_table(dict) && !resize(dict, INITIAL_SLOTS)) return false;
   switch (dict->width) {
     case 4: return put_fixed_width(dict, values, count, indices, 4);
     case 8: return put_fixed_width(dict, values, count, indices, 8);
@@ -163,15 +182,14 @@ static bool grow_entries(encode_dict *dict) {
 }
 
 bool encode_dict_put_bytes(encode_dict *dict, const uint8_t *bytes, uint32_t length, uint32_t *index) {
-  if (!dict->slots && !resize(dict, INITIAL_SLOTS)) return false;
+  if (!dict->byte_slots && !resize(dict, INITIAL_SLOTS)) return false;
   uint64_t h = hash_bytes(bytes, length) & 0xFFFFFFFF00000000ull;
-  uint32_t h32 = (uint32_t)(h >> 32);
   uint32_t s = slot_of(dict, h);
   for (;;) {
-    uint32_t e = dict->slots[s];
+    uint64_t e = dict->byte_slots[s];
     if (!e) break;
-    uint32_t i = e - 1;
-    if (dict->entry_hash[i] == h32) {
+    if ((e & 0xFFFFFFFF00000000ull) == h) {
+      uint32_t i = (uint32_t)e - 1;
       const uint8_t *stored = dict->values.data + dict->entry_pos[i];
       if (load32(stored) == length && memcmp(stored + 4, bytes, length) == 0) {
         *index = i;
@@ -183,13 +201,13 @@ bool encode_dict_put_bytes(encode_dict *dict, const uint8_t *bytes, uint32_t len
   if (!ensure_room(dict) || !grow_entries(dict)) return false;
   if (dict->values.size > UINT32_MAX - 4 - (size_t)length) return false;
   s = slot_of(dict, h);
-  while (dict->slots[s]) s = (s + 1) & dict->slot_mask;
+  while (dict->byte_slots[s]) s = (s + 1) & dict->slot_mask;
   dict->entry_pos[dict->count] = (uint32_t)dict->values.size;
-  dict->entry_hash[dict->count] = h32;
+  dict->entry_hash[dict->count] = (uint32_t)(h >> 32);
   writer_buf_append_u32le(&dict->values, length);
   writer_buf_append(&dict->values, bytes, length);
   if (dict->values.failed) return false;
-  dict->slots[s] = ++dict->count;
+  dict->byte_slots[s] = h | ++dict->count;
   *index = dict->count - 1;
   return true;
 }

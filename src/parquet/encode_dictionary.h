@@ -17,7 +17,8 @@ typedef struct encode_dict {
   uint32_t *entry_pos;  /* BYTE_ARRAY: offset of each entry's length prefix in values */
   uint32_t *entry_hash; /* BYTE_ARRAY: each entry's hash, to rehash without rereading */
   uint32_t entry_capacity;
-  uint32_t *slots;      /* index + 1; 0 = empty */
+  uint32_t *slots;      /* fixed widths: index + 1; 0 = empty */
+  uint64_t *byte_slots; /* BYTE_ARRAY: hash's top 32 bits << 32 | (index + 1); 0 = empty */
   uint32_t slot_mask;
   int slot_shift;       /* 64 - log2(slot count), for Fibonacci hashing */
   bool failed;          /* allocation failed */

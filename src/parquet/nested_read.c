@@ -17,6 +17,7 @@ typedef struct assembly {
   const pq_row_group *rg;
   int first_leaf;
   pq_chunk_data *chunks; /* per leaf of the field, levels kept */
+  pq_read_buffers *buffers;
 } assembly;
 
 static md_code set_validity(md_column *col, int64_t base, const uint8_t *valid, int64_t n, md_error *err) {
@@ -35,7 +36,7 @@ static md_code set_validity(md_column *col, int64_t base, const uint8_t *valid, 
 static md_code fill(assembly *a, const pq_colnode *cn, md_column *col, const char *path, md_error *err) {
   if (cn->leaf >= 0) {
     const pq_leaf *leaf = &a->reader->map.leaves[cn->leaf];
-    md_code rc = pq_read_chunk(&a->reader->view, leaf, &a->rg->columns[cn->leaf].meta, true, col,
+    md_code rc = pq_read_chunk(&a->reader->view, leaf, &a->rg->columns[cn->leaf].meta, true, col, false, a->buffers,
                                &a->chunks[cn->leaf - a->first_leaf], err);
     return rc ? md_error_context(err, "column %s", leaf->path) : MD_OK;
   }
@@ -87,7 +88,8 @@ static md_code fill(assembly *a, const pq_colnode *cn, md_column *col, const cha
   return rc;
 }
 
-md_code parquet_read_field(md_parquet_reader *r, int row_group, int field, md_column **out, md_error *err) {
+md_code parquet_read_field(md_parquet_reader *r, int row_group, int field, md_column *reuse,
+                           pq_read_buffers *buffers, md_column **out, md_error *err) {
   const pq_colnode *node = &r->map.top[field];
   const pq_row_group *rg = &r->meta.row_groups[row_group];
   const md_field *f = md_schema_field(r->map.schema, field);
@@ -96,11 +98,16 @@ md_code parquet_read_field(md_parquet_reader *r, int row_group, int field, md_co
   if (node->leaf >= 0) {
     const pq_leaf *leaf = &r->map.leaves[node->leaf];
     pq_chunk_data data;
-    rc = pq_read_chunk(&r->view, leaf, &rg->columns[node->leaf].meta, false, NULL, &data, err);
-    if (rc) return md_error_context(err, "column %s", leaf->path);
-    col = data.values;
+    rc = pq_read_chunk(&r->view, leaf, &rg->columns[node->leaf].meta, false, reuse, reuse != NULL, buffers,
+                       &data, err);
+    if (rc) {
+      md_column_free(reuse);
+      return md_error_context(err, "column %s", leaf->path);
+    }
+    col = reuse ? reuse : data.values;
   } else {
-    assembly a = {r, rg, r->map.top_first_leaf[field], NULL};
+    md_column_free(reuse); /* nested columns are built fresh */
+    assembly a = {r, rg, r->map.top_first_leaf[field], NULL, buffers};
     int count = r->map.top_num_leaves[field];
     a.chunks = calloc((size_t)(count ? count : 1), sizeof *a.chunks);
     col = md_column_new_for_field(f);

@@ -1,5 +1,5 @@
 /* reader.c — the public Parquet reader: open (file or memory), footer, schema,
- * row groups, leaf and chunk metadata.
+ * leaf and chunk metadata (row groups are read in row_group_read.c).
  *
  * Files are mapped read-only so that uncompressed pages are decoded in place;
  * memory sources (the fuzzer, tests) use the caller's bytes the same way. The
@@ -80,10 +80,12 @@ static md_parquet_reader *reader_new(const char *name) {
   md_parquet_reader *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   r->name = strdup(name ? name : "<memory>");
-  if (!r->name) {
+  if (!r->name || pthread_mutex_init(&r->pool_lock, NULL) != 0) {
+    free(r->name);
     free(r);
     return NULL;
   }
+  atomic_init(&r->active_reads, 0);
   return r;
 }
 
@@ -141,6 +143,8 @@ void md_parquet_reader_free(md_parquet_reader *r) {
   pq_schema_map_free(&r->map);
   pq_file_meta_free(&r->meta);
   if (r->mapping) munmap(r->mapping, r->size);
+  for (int i = 0; i < r->pool_size; i++) pq_read_buffers_free(r->pool[i]);
+  pthread_mutex_destroy(&r->pool_lock);
   free(r->name);
   free(r);
 }
@@ -165,93 +169,6 @@ int md_parquet_reader_num_leaves(const md_parquet_reader *r) { return r->map.num
 int64_t md_parquet_reader_row_group_num_rows(const md_parquet_reader *r, int row_group) {
   if (row_group < 0 || (uint32_t)row_group >= r->meta.num_row_groups) return -1;
   return r->meta.row_groups[row_group].num_rows;
-}
-
-/* Advice on the mapped bytes of one field's column chunks. Before decoding:
- * map them in one call (where the kernel can) instead of one page fault per
- * few pages. After: drop them from our resident set (they stay in the page
- * cache), so that reading a file costs one row group of RSS, not the file. */
-static void advise_field(const md_parquet_reader *r, const pq_row_group *rg, int field, int advice) {
-  if (!r->mapping) return;
-  int first = r->map.top_first_leaf[field], count = r->map.top_num_leaves[field];
-  for (int leaf = first; leaf < first + count; leaf++) {
-    if (leaf < 0 || (uint32_t)leaf >= rg->num_columns) return;
-    const pq_column_meta *m = &rg->columns[leaf].meta;
-    int64_t start = m->data_page_offset;
-    if (m->has_dictionary_page_offset && m->dictionary_page_offset > 0 && m->dictionary_page_offset < start)
-      start = m->dictionary_page_offset;
-    if (start < 0 || (uint64_t)start >= r->size || m->total_compressed_size <= 0) continue;
-    uint64_t end = (uint64_t)start + (uint64_t)m->total_compressed_size;
-    if (end > r->size) end = r->size;
-    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-    uint64_t from = (uint64_t)start & ~(page - 1);
-    if (advice == MADV_DONTNEED) { /* only whole pages of this chunk: neighbours may still be needed */
-      from = ((uint64_t)start + page - 1) & ~(page - 1);
-      end &= ~(page - 1);
-      if (end <= from) continue;
-    }
-    (void)madvise((uint8_t *)r->mapping + from, (size_t)(end - from), advice); /* advice only */
-  }
-}
-
-md_code md_parquet_reader_read_row_group(md_parquet_reader *r, int row_group, const int *columns, int num_columns,
-                                         md_batch **out, md_error *err) {
-  if (!r || !out) return md_error_set(err, MD_ERR_INVALID, "md_parquet_reader_read_row_group: NULL argument");
-  if (row_group < 0 || (uint32_t)row_group >= r->meta.num_row_groups)
-    return md_error_set(err, MD_ERR_INVALID, "%s: row group %d out of range (%u row groups)", r->name, row_group,
-                        r->meta.num_row_groups);
-  int total = r->map.num_top;
-  if (!columns) num_columns = total;
-  if (num_columns < 0 || (columns && num_columns > 0 && !columns))
-    return md_error_set(err, MD_ERR_INVALID, "%s: invalid projection", r->name);
-  md_column **cols = calloc((size_t)num_columns + 1, sizeof *cols);
-  md_schema *schema = md_schema_new();
-  md_code rc = MD_OK;
-  if (!cols || !schema) rc = md_error_set(err, MD_ERR_NOMEM, "%s: out of memory", r->name);
-  const md_metadata *file_md = md_schema_metadata_const(r->map.schema);
-  for (int i = 0; !rc && file_md && i < md_metadata_count(file_md); i++)
-    rc = md_metadata_set(md_schema_metadata(schema), md_metadata_key(file_md, i), md_metadata_value(file_md, i), err);
-  int built = 0;
-  for (int i = 0; !rc && i < num_columns; i++) {
-    int field = columns ? columns[i] : i;
-    if (field < 0 || field >= total) {
-      rc = md_error_set(err, MD_ERR_INVALID, "%s: column index %d out of range (%d columns)", r->name, field, total);
-      break;
-    }
-    md_field *copy = md_field_copy(md_schema_field(r->map.schema, field));
-    if (!copy) {
-      rc = md_error_set(err, MD_ERR_NOMEM, "%s: out of memory", r->name);
-      break;
-    }
-    rc = md_schema_add(schema, copy, err);
-    if (rc) break;
-#ifdef MADV_POPULATE_READ
-    advise_field(r, &r->meta.row_groups[row_group], field, MADV_POPULATE_READ);
-#endif
-    rc = parquet_read_field(r, row_group, field, &cols[i], err);
-    advise_field(r, &r->meta.row_groups[row_group], field, MADV_DONTNEED);
-    if (rc) {
-      md_error_context(err, "%s: row group %d", r->name, row_group);
-      break;
-    }
-    built = i + 1;
-  }
-  if (!rc) {
-    md_batch *batch = NULL;
-    rc = md_batch_new(schema, cols, num_columns, &batch, err);
-    schema = NULL; /* owned by the batch now, also on failure */
-    if (!rc) {
-      free(cols);
-      *out = batch;
-      return MD_OK;
-    }
-    md_error_context(err, "%s: row group %d", r->name, row_group);
-    built = 0; /* md_batch_new took the columns */
-  }
-  for (int i = 0; i < built; i++) md_column_free(cols[i]);
-  free(cols);
-  md_schema_free(schema);
-  return rc;
 }
 
 md_code md_parquet_reader_leaf(const md_parquet_reader *r, int leaf, md_parquet_leaf_info *out, md_error *err) {
