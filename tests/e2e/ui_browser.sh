@@ -47,7 +47,7 @@ npm_dir=$("$MEDALLION_SOURCE_DIR/scripts/npm-ci.sh" "$MEDALLION_SOURCE_DIR/tests
 ui_start "$out/home" "$out/server.log"
 trap 'kill "$ui_pid" 2>/dev/null || true' EXIT
 status=0
-node "$npm_dir/check_ui.mjs" "$ui_url" "$out" "$out/home" "$MEDALLION_BIN" || status=$?
+UI_NPM_DIR=$npm_dir node "$MEDALLION_SOURCE_DIR/tests/ui/browser/check_ui.mjs" "$ui_url" "$out" "$out/home" "$MEDALLION_BIN" || status=$?
 ui_stop TERM "$out/server.log"
 trap - EXIT
 echo "screenshots: $out/*.png"

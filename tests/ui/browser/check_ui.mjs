@@ -5,10 +5,14 @@
 // and to an older version, the runs and a run page, the checks, and a table
 // whose column names and values are markup. Screenshots go to OUT_DIR.
 //
-// usage: node check_ui.mjs BASE_URL OUT_DIR HOME MEDALLION_BIN
+// usage: UI_NPM_DIR=DIR node check_ui.mjs BASE_URL OUT_DIR HOME MEDALLION_BIN
+// (DIR: where scripts/npm-ci.sh installed this folder's package-lock.json;
+// the script itself runs from the source tree so edits take effect at once).
 import {execFileSync} from 'node:child_process';
 import {mkdirSync} from 'node:fs';
-import {chromium} from 'playwright-core';
+import {createRequire} from 'node:module';
+
+const {chromium} = createRequire(`${process.env.UI_NPM_DIR}/`)('playwright-core');
 
 const [base, outDir, home, bin] = process.argv.slice(2);
 mkdirSync(outDir, {recursive: true});
@@ -43,7 +47,10 @@ const problems = [];
 page.on('dialog', (d) => { problems.push('dialog opened: ' + d.message()); d.dismiss(); });
 page.on('pageerror', (e) => problems.push('page error: ' + e.message));
 let expectingErrors = false;
-page.on('console', (m) => { if (m.type() === 'error' && !expectingErrors) problems.push('console error: ' + m.text()); });
+page.on('console', (m) => {
+  if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push('console error: ' + m.text());
+});
+page.on('response', (r) => { if (r.status() >= 400 && !expectingErrors) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
 page.on('request', (r) => { if (!r.url().startsWith(base)) problems.push('request off the server: ' + r.url()); });
 const ready = (name) => page.waitForSelector(`main[data-ready="${name}"]`, {timeout: 15000});
 const shot = (name) => page.screenshot({path: `${outDir}/${name}.png`, fullPage: true});
