@@ -185,10 +185,10 @@ async function pageRun(main, id) {
     grid(['Asset', 'Check', 'Result', 'Detail'],
       d.checks.map((c) => el('tr', {}, td(c.asset), td(c.check), td(c.passed ? 'passed' : 'FAILED', c.passed ? 'passed' : 'failed'),
         td(c.detail || ''))), {id: 'run-checks'}),
-    el('h2', {}, 'Events'),
+    el('details', {}, el('summary', {}, 'Events (' + d.events.length + ')'),
     grid(['At', 'Asset', 'Event', 'Name', {label: 'Value', num: 1}, 'Detail'],
       d.events.map((e) => el('tr', {}, td(when(e.at)), td(e.asset), td(e.event), td(e.name || ''), tdn(e.value === null ? '' : e.value),
-        td(e.detail || '')))));
+        td(e.detail || ''))))));
 }
 
 /* ----------------------------------------------------------------- Tables */
@@ -259,7 +259,7 @@ async function pageTable(main, layer, name, version) {
       h.rejects_by_run.length ? rejectsChart(h.rejects_by_run) : el('p', {class: 'muted'}, 'No runs of this asset recorded.'));
   }
   main.append(el('h2', {}, 'Rows at version ', el('span', {id: 'shown-version'}, rows.version), ' ', picker),
-    el('p', {class: 'muted'}, el('span', {id: 'shown-rows'}, Math.min(rows.rows.length, rows.total_rows)), ' of ',
+    el('p', {class: 'muted'}, el('span', {id: 'shown-rows'}, rows.rows.length), ' of ',
       el('span', {id: 'total-rows'}, num(rows.total_rows)), ' rows, written ', when(rows.timestamp_ms)),
     el('div', {class: 'preview-wrap'},
       grid(rows.columns, rows.rows.map((row) => el('tr', {}, rows.columns.map((c) => {
