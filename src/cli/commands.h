@@ -6,6 +6,7 @@
 int cmd_cat(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_diff(int argc, char **argv);         /* cmd_diff.c */
 int cmd_generate(int argc, char **argv);     /* cmd_generate.c */
 int cmd_run(int argc, char **argv);          /* cmd_run.c */
 int cmd_runs(int argc, char **argv);         /* cmd_runs.c */
