@@ -55,9 +55,11 @@ if ((run_asan)); then
   # reading of our files (interop/*) and the e2e copy of every corpus file with
   # every codec: they re-run code the other tests already drive under the
   # sanitizers, and under ASan they alone would take most of CI's time budget.
+  # The UI's browser and wrk load tests are skipped too: tests/ui/test_*.c
+  # drive the same server code under the sanitizers.
   (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-     ctest "${ctest_args[@]}" -E '^(interop/|e2e/cp_roundtrip$)') || status=1
+     ctest "${ctest_args[@]}" -E '^(interop/|e2e/cp_roundtrip$|e2e/ui_browser$|e2e/ui_load$)') || status=1
 fi
 
 if ((status == 0)); then echo "test.sh: all test suites passed"; else echo "test.sh: FAILED" >&2; fi

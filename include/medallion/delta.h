@@ -134,6 +134,10 @@ md_code md_delta_scan_read(const md_delta_scan *scan, int64_t file, md_parquet_r
  * corpus: one JSON object per row, keys in schema order, rows sorted bytewise,
  * "\n" after each. *out is malloc'd (free with free()). */
 md_code md_delta_snapshot_canonical(const md_delta_snapshot *snapshot, char **out, size_t *len, md_error *err);
+/* Row `row` of batch as one JSON object in that same format (no newline), for
+ * callers that show a few rows without rendering the whole snapshot. *out is
+ * malloc'd and NUL-terminated, *len excludes the NUL. */
+md_code md_delta_batch_row_json(const md_batch *batch, int64_t row, char **out, size_t *len, md_error *err);
 
 /* ------------------------------------------------------------------- writer */
 

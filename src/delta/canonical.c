@@ -141,21 +141,41 @@ static int compare_lines(const void *a, const void *b) {
   return x->len < y->len ? -1 : x->len > y->len;
 }
 
-static md_code render_batch(const md_batch *batch, line **lines, size_t *count, size_t *cap, md_error *err) {
+static void render_row(delta_buf *buf, const md_batch *batch, int64_t row) {
   const md_schema *schema = md_batch_schema(batch);
+  delta_buf_append_char(buf, '{');
+  for (int i = 0; i < md_batch_num_columns(batch); i++) {
+    const md_field *field = md_schema_field(schema, i);
+    if (i) delta_buf_append_char(buf, ',');
+    write_quoted(buf, md_field_name(field));
+    delta_buf_append_char(buf, ':');
+    write_value(buf, md_batch_column(batch, i), field, row);
+  }
+  delta_buf_append_char(buf, '}');
+}
+
+md_code md_delta_batch_row_json(const md_batch *batch, int64_t row, char **out, size_t *len, md_error *err) {
+  if (row < 0 || row >= md_batch_num_rows(batch))
+    return md_error_set(err, MD_ERR_INVALID, "row %lld out of range", (long long)row);
+  delta_buf buf;
+  delta_buf_init(&buf);
+  render_row(&buf, batch, row);
+  if (delta_buf_failed(&buf) || !buf.data) {
+    delta_buf_free(&buf);
+    return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  }
+  *len = buf.len;
+  *out = buf.data; /* a malloc'd, NUL-terminated block: handed over */
+  return MD_OK;
+}
+
+static md_code render_batch(const md_batch *batch, line **lines, size_t *count, size_t *cap, md_error *err) {
   delta_buf buf;
   delta_buf_init(&buf);
   for (int64_t row = 0; row < md_batch_num_rows(batch); row++) {
     delta_buf_reset(&buf);
-    delta_buf_append_char(&buf, '{');
-    for (int i = 0; i < md_batch_num_columns(batch); i++) {
-      const md_field *field = md_schema_field(schema, i);
-      if (i) delta_buf_append_char(&buf, ',');
-      write_quoted(&buf, md_field_name(field));
-      delta_buf_append_char(&buf, ':');
-      write_value(&buf, md_batch_column(batch, i), field, row);
-    }
-    delta_buf_append_str(&buf, "}\n");
+    render_row(&buf, batch, row);
+    delta_buf_append_char(&buf, '\n');
     if (delta_buf_failed(&buf)) break;
     if (*count == *cap) {
       size_t grown_cap = *cap ? *cap * 2 : 1024;

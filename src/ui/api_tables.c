@@ -327,13 +327,36 @@ void ui_api_table_history(const ui_context *ctx, const char *layer, const char *
   md_delta_table_free(t);
 }
 
+/* Appends up to limit - *shown rows of the scan to b; stops reading as soon
+ * as the preview is full, so a large table costs no more than its first
+ * files. */
+static md_code preview_rows(md_delta_scan *scan, int64_t limit, ui_buf *b, int64_t *shown, md_error *err) {
+  while (*shown < limit) {
+    md_batch *batch = NULL;
+    md_code rc = md_delta_scan_next(scan, &batch, err);
+    if (rc || !batch) return rc;
+    for (int64_t row = 0; row < md_batch_num_rows(batch) && *shown < limit && rc == MD_OK; row++) {
+      char *json = NULL;
+      size_t len = 0;
+      rc = md_delta_batch_row_json(batch, row, &json, &len, err);
+      if (rc == MD_OK) {
+        if ((*shown)++) ui_buf_put(b, ",", 1);
+        ui_json_raw_escaped(b, json, len);
+      }
+      free(json);
+    }
+    md_batch_free(batch);
+    if (rc) return rc;
+  }
+  return MD_OK;
+}
+
 void ui_api_table_rows(const ui_context *ctx, const char *layer, const char *name, int64_t version, int64_t limit,
                        ui_response *r) {
   md_delta_table *t = open_table(ctx, layer, name, r);
   if (!t) return;
   md_delta_snapshot *s = NULL;
-  char *text = NULL;
-  size_t len = 0;
+  md_delta_scan *scan = NULL;
   md_error err;
   int64_t latest = md_delta_table_latest_version(t);
   if (version > latest) {
@@ -341,11 +364,9 @@ void ui_api_table_rows(const ui_context *ctx, const char *layer, const char *nam
                      (long long)latest);
   } else if (md_delta_snapshot_at_version(t, version, &s, &err)) {
     ui_respond_error(r, err.code == MD_ERR_NOT_FOUND ? 404 : 500, "%s/%s: %s", layer, name, err.message);
-  } else if (md_delta_snapshot_canonical(s, &text, &len, &err)) {
+  } else if (md_delta_scan_new(s, NULL, -1, &scan, &err)) {
     ui_respond_error(r, 500, "%s/%s: %s", layer, name, err.message);
   } else {
-    r->status = 200;
-    r->content_type = "application/json";
     ui_buf *b = &r->body;
     table_header(b, layer, name);
     ui_buf_puts(b, ",\"version\":");
@@ -358,23 +379,21 @@ void ui_api_table_rows(const ui_context *ctx, const char *layer, const char *nam
       if (i) ui_buf_put(b, ",", 1);
       ui_json_string(b, md_field_name(md_schema_field(schema, i)));
     }
-    /* Canonical rows: one JSON object per line, sorted, so a preview is the
-     * same on every request and every engine. */
+    /* Rows in scan order: live files sorted by path, rows in file order. */
     ui_buf_puts(b, "],\"rows\":[");
-    int64_t total = 0;
-    for (size_t start = 0; start < len;) {
-      const char *nl = memchr(text + start, '\n', len - start);
-      size_t end = nl ? (size_t)(nl - text) : len;
-      if (total < limit) {
-        if (total) ui_buf_put(b, ",", 1);
-        ui_json_raw_escaped(b, text + start, end - start);
-      }
-      total++;
-      start = end + 1;
+    int64_t shown = 0, total = snapshot_rows(s);
+    if (preview_rows(scan, limit, b, &shown, &err)) {
+      ui_respond_error(r, 500, "%s/%s: %s", layer, name, err.message);
+    } else {
+      r->status = 200;
+      r->content_type = "application/json";
+      ui_buf_printf(b, "],\"limit\":%lld,\"total_rows\":", (long long)limit);
+      if (total >= 0) ui_json_int(b, total);
+      else ui_buf_puts(b, "null");
+      ui_buf_put(b, "}", 1);
     }
-    ui_buf_printf(b, "],\"limit\":%lld,\"total_rows\":%lld}", (long long)limit, (long long)total);
   }
-  free(text);
+  md_delta_scan_free(scan);
   md_delta_snapshot_free(s);
   md_delta_table_free(t);
 }

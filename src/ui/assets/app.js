@@ -82,7 +82,7 @@ function layoutGraph(assets) {
 }
 
 function assetsGraph(assets) {
-  const W = 230, H = 62, GAPX = 70, GAPY = 16, TOP = 34, LEFT = 20;
+  const W = 250, H = 62, GAPX = 40, GAPY = 16, TOP = 34, LEFT = 20;
   const columns = layoutGraph(assets);
   const pos = new Map();
   columns.forEach((col, x) => col.forEach((a, y) => pos.set(a.name, {x: LEFT + x * (W + GAPX), y: TOP + y * (H + GAPY)})));
@@ -185,10 +185,10 @@ async function pageRun(main, id) {
     grid(['Asset', 'Check', 'Result', 'Detail'],
       d.checks.map((c) => el('tr', {}, td(c.asset), td(c.check), td(c.passed ? 'passed' : 'FAILED', c.passed ? 'passed' : 'failed'),
         td(c.detail || ''))), {id: 'run-checks'}),
-    el('h2', {}, 'Events'),
+    el('details', {}, el('summary', {}, 'Events (' + d.events.length + ')'),
     grid(['At', 'Asset', 'Event', 'Name', {label: 'Value', num: 1}, 'Detail'],
       d.events.map((e) => el('tr', {}, td(when(e.at)), td(e.asset), td(e.event), td(e.name || ''), tdn(e.value === null ? '' : e.value),
-        td(e.detail || '')))));
+        td(e.detail || ''))))));
 }
 
 /* ----------------------------------------------------------------- Tables */
@@ -252,15 +252,15 @@ async function pageTable(main, layer, name, version) {
       h.history.slice().reverse().map((c) => el('tr', {'data-version': c.version, class: c.version === shown ? 'current' : null},
         tdn(el('a', {href: tableHref(layer, name, c.version), class: 'version-link'}, c.version)), td(when(c.timestamp_ms)),
         td(c.operation || ''), td(runLink(c.run_id)), td(c.asset || ''), tdn(num(c.rows_added)), tdn(num(c.rows_removed)),
-        tdn(num(c.rows))))),
+        tdn(num(c.rows)))),
       {id: 'history-table'}));
   if (layer === 'silver') {
     main.append(el('h2', {}, 'Rejects by reason, last runs'),
       h.rejects_by_run.length ? rejectsChart(h.rejects_by_run) : el('p', {class: 'muted'}, 'No runs of this asset recorded.'));
   }
   main.append(el('h2', {}, 'Rows at version ', el('span', {id: 'shown-version'}, rows.version), ' ', picker),
-    el('p', {class: 'muted'}, el('span', {id: 'shown-rows'}, Math.min(rows.rows.length, rows.total_rows)), ' of ',
-      el('span', {id: 'total-rows'}, num(rows.total_rows)), ' rows (sorted), written ', when(rows.timestamp_ms)),
+    el('p', {class: 'muted'}, el('span', {id: 'shown-rows'}, rows.rows.length), ' of ',
+      el('span', {id: 'total-rows'}, num(rows.total_rows)), ' rows, written ', when(rows.timestamp_ms)),
     el('div', {class: 'preview-wrap'},
       grid(rows.columns, rows.rows.map((row) => el('tr', {}, rows.columns.map((c) => {
         const v = row[c];
