@@ -49,7 +49,7 @@ while [ "$kills" -lt "$KILLS" ]; do
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   kill -KILL "$pid" 2>/dev/null
-  wait "$pid"
+  wait "$pid" 2>/dev/null # no "Killed" line from the shell
   status=$?
   if [ "$status" = 137 ]; then
     kills=$((kills + 1))
