@@ -17,5 +17,6 @@ int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
 int cmd_delta_write(int argc, char **argv);   /* cmd_delta_write.c */
 int cmd_delta_vacuum(int argc, char **argv);  /* cmd_delta_vacuum.c */
 int cmd_lineage(int argc, char **argv);       /* cmd_lineage.c */
+int cmd_ui(int argc, char **argv);            /* cmd_ui.c */
 
 #endif

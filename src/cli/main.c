@@ -32,6 +32,7 @@ static const command commands[] = {
     {"lineage", cmd_lineage, "the table versions and runs behind a silver or gold table, back to the source"},
     {"run", cmd_run, "run the healthcare pipeline: bronze, silver, gold, legacy SQLite/DuckDB outputs"},
     {"runs", cmd_runs, "the run history (runs show ID: one run's assets, rejects and checks)"},
+    {"ui", cmd_ui, "serve a read-only web UI: asset graph, runs, table history and rows, checks"},
     {"vacuum", cmd_delta_vacuum, "delete data files no recent version of a Delta table references"},
     {"write", cmd_delta_write, "load a Parquet file or Delta table into a Delta table (one commit)"},
 };
