@@ -23,6 +23,12 @@ md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, con
 /* The same for a table partitioned by one column (Hive-style directories). */
 md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
                              md_batch *batch, const char *partition_column, md_error *err);
+/* The latest version of <home>/<layer>/<name>, -1 when it is not a table yet. */
+int64_t hc_table_version(const hc_config *cfg, const char *layer, const char *name);
+/* Commits the rows of an earlier version again (nothing when version < 0 or
+ * it is already the latest): a failed asset undoes its first table's write. */
+md_code hc_restore(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, int64_t version,
+                   md_error *err);
 /* Runs a plan (freed) and gathers its rows. */
 md_code hc_collect(md_plan *plan, md_batch **out, md_error *err);
 /* A plan over one batch (borrowed). */

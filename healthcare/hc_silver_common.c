@@ -214,10 +214,13 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_config *cfg, hc_silver_tabl
   }
   char rejects_name[128];
   snprintf(rejects_name, sizeof rejects_name, "%s_rejects", spec->table);
-  /* The rejects table first, so the asset's headline numbers are silver's. */
+  /* The rejects table first, so the asset's headline numbers are silver's;
+   * if silver then fails, rejects goes back to its previous rows. */
+  int64_t rejects_before = hc_table_version(cfg, "silver", rejects_name);
   if (rc == MD_OK) rc = hc_write(ctx, cfg, "silver", rejects_name, rejects, err);
   if (rc == MD_OK) rc = report_rejects(ctx, rejects, err);
   if (rc == MD_OK) rc = hc_write_partitioned(ctx, cfg, "silver", spec->table, silver, spec->partition_by, err);
+  if (rc != MD_OK) hc_restore(ctx, cfg, "silver", rejects_name, rejects_before, NULL);
   if (rc == MD_OK) rc = check_keys_unique(ctx, silver, spec, err);
   if (rc == MD_OK) {
     int64_t got = md_batch_num_rows(silver) + md_batch_num_rows(rejects);

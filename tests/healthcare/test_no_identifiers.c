@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "support.h"
 #include "hc_test_util.h"
@@ -137,15 +138,17 @@ static int table_leaks(const values *vs, const char *layer) {
   return found;
 }
 
-static void test_no_identifier_in_silver_gold_logs_or_run_store(void **state) {
-  (void)state;
+/* Runs the pipeline with the key given by key_env (a shell prefix such as
+ * "MEDALLION_HASH_KEY=..."), then looks for identifiers and the key in the
+ * CLI's output, the run store and every silver and gold table. */
+static void run_and_check_no_identifiers(const char *key_env) {
   char cmd[4096];
   snprintf(cmd, sizeof cmd,
-           "cd '%s' && MEDALLION_ENV=dev MEDALLION_HASH_KEY='%s' '%s' run --home home --source parquet:source "
+           "cd '%s' && MEDALLION_ENV=dev %s '%s' run --home home --source parquet:source "
            "--as-of 2026-06-30 > log.txt 2>&1 && '%s' runs --home home >> log.txt 2>&1 && "
            "'%s' runs show \"$(sqlite3 home/runs.sqlite 'select run_id from runs limit 1' 2>/dev/null || echo x)\" "
            "--home home >> log.txt 2>&1; '%s' assets >> log.txt 2>&1; sqlite3 home/runs.sqlite .dump > store.txt 2>&1",
-           dir, SECRET, bin, bin, bin, bin);
+           dir, key_env, bin, bin, bin, bin);
   assert_int_equal(sh(cmd), 0);
   values vs = {0};
   collect(&vs);
@@ -174,6 +177,34 @@ static void test_no_identifier_in_silver_gold_logs_or_run_store(void **state) {
   for (int i = 0; i < vs.n; i++) free(vs.v[i]);
   free(vs.v);
   assert_int_equal(found, 0);
+}
+
+static void test_no_identifier_in_silver_gold_logs_or_run_store(void **state) {
+  (void)state;
+  char key_env[256];
+  snprintf(key_env, sizeof key_env, "MEDALLION_HASH_KEY='%s'", SECRET);
+  run_and_check_no_identifiers(key_env);
+}
+
+/* The key read from <home>/medallion.conf is kept out of the same places. */
+static void test_hash_key_from_config_file_is_never_printed_or_stored(void **state) {
+  (void)state;
+  char path[1200];
+  snprintf(path, sizeof path, "%s/home", dir);
+  mkdir(path, 0777);
+  snprintf(path, sizeof path, "%s/home/medallion.conf", dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fprintf(f, "# the key comes from here\nhash_key = %s\n", SECRET);
+  fclose(f);
+  run_and_check_no_identifiers("env -u MEDALLION_HASH_KEY");
+  snprintf(path, sizeof path, "%s/log.txt", dir);
+  char *log = slurp(path);
+  assert_null(strstr(log, "warning")); /* the file's key was used, not the test key */
+  free(log);
+  unlink(path);
+  snprintf(path, sizeof path, "%s/home/medallion.conf", dir);
+  unlink(path);
 }
 
 static void test_prod_without_hash_key_fails_before_reading(void **state) {
@@ -230,6 +261,7 @@ int main(void) {
   hct_generate(dir, 0.002, 99);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_no_identifier_in_silver_gold_logs_or_run_store),
+      cmocka_unit_test(test_hash_key_from_config_file_is_never_printed_or_stored),
       cmocka_unit_test(test_prod_without_hash_key_fails_before_reading),
       cmocka_unit_test(test_dev_without_key_warns_once_and_demo_data_is_generated),
   };

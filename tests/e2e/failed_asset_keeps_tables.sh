@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# failed_asset_keeps_tables.sh — a silver asset that fails after writing its
+# rejects table leaves that table with its previous rows (it writes rejects
+# first, then silver): the run reports the asset failed, its dependents skipped,
+# and silver/patients_rejects still equals the previous run's; the next run,
+# once the cause is gone, completes.
+source "$(dirname "$0")/lib/common.bash"
+make_temp failed_asset
+cd "$TMP"
+unset MEDALLION_ENV MEDALLION_HOME MEDALLION_SOURCE MEDALLION_AS_OF MEDALLION_CONFIG
+
+run_medallion generate --scale 0.002 --seed 4 --out src
+expect_status 0 generate
+RUN=(run --home h --source "parquet:$TMP/src" --as-of 2026-06-30 --select +silver/patients)
+MEDALLION_HASH_KEY=key-one run_medallion "${RUN[@]}"
+expect_status 0 "first run"
+cp -r h/silver/patients_rejects before_rejects
+
+# A file where the silver table should be: the silver write fails, after the
+# rejects write (whose rows differ: another hash key changes PATIENT_KEY).
+mv h/silver/patients patients.saved
+echo "not a table" >h/silver/patients
+MEDALLION_HASH_KEY=key-two run_medallion "${RUN[@]}" --json
+expect_status 1 "run with an unwritable silver table"
+grep -q '"asset":"silver/patients","status":"failed"' "$OUT" || fail "silver/patients not failed: $(cat "$OUT")"
+run_medallion diff before_rejects h/silver/patients_rejects
+expect_status 0 "rejects after the failed asset"
+run_medallion history h/silver/patients_rejects --json
+grep -q "restored_version" "$OUT" || fail "no restore commit in the history: $(cat "$OUT")"
+
+# Cause gone: the next run completes and now both tables carry key-two's rows.
+rm h/silver/patients
+mv patients.saved h/silver/patients
+MEDALLION_HASH_KEY=key-two run_medallion "${RUN[@]}"
+expect_status 0 "run after the cause is gone"
+run_medallion diff before_rejects h/silver/patients_rejects
+expect_status 1 "rejects rewritten with the new key"
+echo "ok"
