@@ -10,7 +10,9 @@
  *     a fixed row of int64 words (strings replaced by a dense id from a
  *     per-column dictionary, plus one word of null flags), hashed and compared
  *     word by word;
- *   - anything else: the byte encoding. */
+ *   - anything else: the byte encoding.
+ * Slot arrays come from md_alloc, which asks for huge pages when large: their
+ * first touch (filling them empty) otherwise costs a page fault per 4 KiB. */
 #include <stdlib.h>
 
 #include "plan_internal.h"
@@ -31,7 +33,7 @@ void key_map_free(key_map *map) {
   free(map->dicts);
   free(map->words);
   free(map->hashes);
-  free(map->slots);
+  md_free(map->slots);
   bool null_groups = map->null_groups;
   key_map_init(map, null_groups);
 }
@@ -75,7 +77,7 @@ static uint64_t hash_words(const int64_t *w, int width) {
 
 static bool words_grow(key_map *m) {
   int64_t cap = m->capacity ? m->capacity * 2 : 1024;
-  int64_t *slots = malloc((size_t)cap * sizeof *slots);
+  int64_t *slots = md_alloc((size_t)cap * sizeof *slots);
   if (!slots) return false;
   for (int64_t i = 0; i < cap; i++) slots[i] = -1;
   for (int64_t id = 0; id < m->count; id++) {
@@ -83,7 +85,7 @@ static bool words_grow(key_map *m) {
     while (slots[s] >= 0) s = (s + 1) & (cap - 1);
     slots[s] = id;
   }
-  free(m->slots);
+  md_free(m->slots);
   m->slots = slots;
   m->capacity = cap;
   return true;
@@ -251,8 +253,8 @@ md_code key_map_assign(key_map *map, md_column *const *columns, int num_keys, in
 void pair_set_init(pair_set *set) { memset(set, 0, sizeof *set); }
 
 void pair_set_free(pair_set *set) {
-  free(set->narrow);
-  free(set->wide);
+  md_free(set->narrow);
+  md_free(set->wide);
   pair_set_init(set);
 }
 
@@ -293,7 +295,7 @@ static bool narrow_put(uint64_t *slots, int64_t cap, uint64_t key) {
 /* Rehash into cap slots, wide when `wide` (which may switch a narrow set). */
 static bool pair_rehash(pair_set *set, int64_t cap, bool wide) {
   if (wide) {
-    int64_t *slots = malloc((size_t)cap * 2 * sizeof *slots);
+    int64_t *slots = md_alloc((size_t)cap * 2 * sizeof *slots);
     if (!slots) return false;
     for (int64_t i = 0; i < 2 * cap; i += 2) slots[i] = -1;
     for (int64_t s = 0; set->narrow && s < set->capacity; s++)
@@ -301,17 +303,17 @@ static bool pair_rehash(pair_set *set, int64_t cap, bool wide) {
         wide_put(slots, cap, (int64_t)(set->narrow[s] >> 32), (int64_t)(int32_t)(uint32_t)set->narrow[s]);
     for (int64_t s = 0; set->wide && s < set->capacity; s++)
       if (set->wide[2 * s] >= 0) wide_put(slots, cap, set->wide[2 * s], set->wide[2 * s + 1]);
-    free(set->narrow);
-    free(set->wide);
+    md_free(set->narrow);
+    md_free(set->wide);
     set->narrow = NULL;
     set->wide = slots;
   } else {
-    uint64_t *slots = malloc((size_t)cap * sizeof *slots);
+    uint64_t *slots = md_alloc((size_t)cap * sizeof *slots);
     if (!slots) return false;
     for (int64_t i = 0; i < cap; i++) slots[i] = PAIR_EMPTY;
     for (int64_t s = 0; set->narrow && s < set->capacity; s++)
       if (set->narrow[s] != PAIR_EMPTY) narrow_put(slots, cap, set->narrow[s]);
-    free(set->narrow);
+    md_free(set->narrow);
     set->narrow = slots;
   }
   set->capacity = cap;

@@ -247,14 +247,14 @@ void int_table_init(int_table *table) {
 }
 
 void int_table_free(int_table *table) {
-  free(table->slots);
+  md_free(table->slots);
   free(table->keys);
   int_table_init(table);
 }
 
 static bool int_table_grow(int_table *t) {
   int64_t cap = t->capacity ? t->capacity * 2 : 1024;
-  int64_t *slots = malloc((size_t)cap * sizeof *slots);
+  int64_t *slots = md_alloc((size_t)cap * sizeof *slots); /* huge pages when large (key_map.c) */
   if (!slots) return false;
   for (int64_t i = 0; i < cap; i++) slots[i] = -1;
   int64_t mask = cap - 1;
@@ -264,7 +264,7 @@ static bool int_table_grow(int_table *t) {
     while (slots[s] >= 0) s = (s + 1) & mask;
     slots[s] = id;
   }
-  free(t->slots);
+  md_free(t->slots);
   t->slots = slots;
   t->capacity = cap;
   return true;
