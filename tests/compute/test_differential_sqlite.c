@@ -203,7 +203,13 @@ static md_expr *random_predicate(int depth, char *sql, size_t size) {
   md_expr *x, *y;
   switch (kind) {
     case 0: snprintf(sql, size, "(a %s %lld)", OPS[op], (long long)k); return compare_expr(op, md_col("a"), md_lit_int(k));
-    case 1: snprintf(sql, size, "(b %s %lld)", OPS[op], (long long)(k + 8)); return compare_expr(op, md_col("b"), md_lit_int(k + 8));
+    case 1:
+      if (rnd(2)) { /* literal first: the in-place compare flips the operator */
+        snprintf(sql, size, "(%lld %s b)", (long long)(k + 8), OPS[op]);
+        return compare_expr(op, md_lit_int(k + 8), md_col("b"));
+      }
+      snprintf(sql, size, "(b %s %lld)", OPS[op], (long long)(k + 8));
+      return compare_expr(op, md_col("b"), md_lit_int(k + 8));
     case 2: snprintf(sql, size, "(s %s '%s')", OPS[op], str); return compare_expr(op, md_col("s"), md_lit_str(str));
     case 3:
       snprintf(sql, size, "(d %s %lld)", OPS[op], (long long)k * 1000);
