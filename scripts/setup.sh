@@ -13,6 +13,7 @@ packages=(
   clang libclang-rt-14-dev
   libzstd-dev libsnappy-dev zlib1g-dev liblz4-dev libbrotli-dev libssl-dev
   libsqlite3-dev libcmocka-dev firebird-dev
+  libmicrohttpd-dev chromium wrk
   firebird3.0-server firebird3.0-utils
   python3
 )

@@ -31,6 +31,12 @@ md_code md_export_sqlite(const char *path, const md_export_table *tables, int nu
 md_code md_export_duckdb(const char *path, const char *libduckdb_path, const md_export_table *tables, int num_tables,
                          md_error *err);
 
+/* Copies a table of a DuckDB database file into a Parquet file (DuckDB's own
+ * COPY ... TO, types kept), so that tools reading Parquet can read it, e.g.
+ * `medallion diff`. Library loading as for md_export_duckdb. */
+md_code md_duckdb_copy_to_parquet(const char *db_path, const char *table, const char *libduckdb_path,
+                                  const char *parquet_path, md_error *err);
+
 #ifdef __cplusplus
 }
 #endif

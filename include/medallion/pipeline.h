@@ -6,7 +6,10 @@
  * of the assets it reads. A pipeline is a set of assets; md_pipeline_check
  * refuses a graph with a missing dependency or a cycle. A run executes the
  * selected assets in dependency order; an asset that fails stops only the
- * assets downstream of it (they are recorded as "skipped"). Every run has a
+ * assets downstream of it (they are recorded as "skipped"). Independent assets
+ * run in parallel, each as soon as all its selected dependencies succeeded, so
+ * asset functions must not share mutable state without their own locking.
+ * Every run has a
  * UUID and a status, and every asset leaves events (start, end, rows written,
  * rejects by reason, table version, bytes, duration, check results, notes) in
  * a SQLite run store, <home>/runs.sqlite. */
@@ -95,7 +98,8 @@ typedef struct md_asset_result {
 /* "succeeded", "failed", "skipped", "not selected", "pending". */
 const char *md_asset_status_name(md_asset_status status);
 
-/* Called when an asset starts (result->status PENDING) and ends. */
+/* Called when an asset starts (result->status PENDING) and ends; never from two
+ * threads at once, but not always from the caller's thread. */
 typedef void (*md_run_progress_fn)(void *context, const md_asset_result *result);
 
 typedef struct md_run_options {
@@ -106,6 +110,10 @@ typedef struct md_run_options {
   void *resources;       /* passed to every asset function */
   md_run_progress_fn progress;
   void *progress_context;
+  int threads;           /* assets run at once; <= 0: the number of online CPUs */
+  /* Assets of this group run one at a time (e.g. "bronze" when the source is
+   * one database connection); NULL: no such limit. */
+  const char *serial_group;
 } md_run_options;
 
 typedef struct md_run md_run;

@@ -1,15 +1,17 @@
 /* cmd_run.c — `medallion run`: resolve the configuration (flags over
- * environment over defaults), open the source, run the healthcare pipeline and
- * print progress and a summary table.
+ * environment over the config file over defaults: run_config.c), open the
+ * source, run the healthcare pipeline with live progress (run_progress.c) and
+ * print a summary table.
  *
  *   medallion run [--select SEL] [--home DIR] [--source parquet:DIR|firebird:CONN]
- *                 [--as-of YYYY-MM-DD] [--run-id UUID] [--json]
+ *                 [--as-of YYYY-MM-DD] [--run-id UUID] [--threads N] [--config FILE] [--json]
  *
  * Environment: MEDALLION_ENV (dev|prod), MEDALLION_HOME, MEDALLION_SOURCE,
- * MEDALLION_AS_OF, MEDALLION_HASH_KEY, MEDALLION_LIBDUCKDB, FIREBIRD_USER,
- * FIREBIRD_PASSWORD. With nothing configured (dev), the home is ./lakehouse and
- * demo data is generated into <home>/demo-source on first use. The hash key is
- * never printed, logged or stored. */
+ * MEDALLION_AS_OF, MEDALLION_HASH_KEY, MEDALLION_LIBDUCKDB, MEDALLION_THREADS,
+ * MEDALLION_CONFIG, FIREBIRD_USER, FIREBIRD_PASSWORD. With nothing configured
+ * (dev), the home is ./lakehouse and demo data is generated into
+ * <home>/demo-source on first use. The hash key is never printed, logged or
+ * stored. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,8 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/run_config.h"
+#include "cli/run_progress.h"
 #include "healthcare.h"
 #include "medallion/medallion.h"
 #include "medallion/pipeline.h"
@@ -29,35 +33,16 @@
 static void usage(FILE *out) {
   fprintf(out,
           "usage: medallion run [--select SEL] [--home DIR] [--source parquet:DIR|firebird:CONN]\n"
-          "                     [--as-of YYYY-MM-DD] [--run-id UUID] [--json]\n"
+          "                     [--as-of YYYY-MM-DD] [--run-id UUID] [--threads N] [--config FILE] [--json]\n"
           "  SEL: comma-separated asset or group names; +name adds upstream, name+ downstream\n"
+          "  --threads N: assets run at once (default: the number of CPUs)\n"
           "  environment: MEDALLION_ENV=dev|prod, MEDALLION_HOME, MEDALLION_SOURCE, MEDALLION_AS_OF,\n"
-          "               MEDALLION_HASH_KEY, MEDALLION_LIBDUCKDB, FIREBIRD_USER, FIREBIRD_PASSWORD\n");
-}
-
-static const char *env(const char *name) {
-  const char *v = getenv(name);
-  return v && *v ? v : NULL;
-}
-
-typedef struct progress_state {
-  bool json;
-} progress_state;
-
-static void on_progress(void *context, const md_asset_result *r) {
-  progress_state *p = context;
-  if (p->json) return;
-  if (r->status == MD_ASSET_PENDING) {
-    fprintf(stderr, "  %-34s running\n", r->name);
-  } else if (r->status == MD_ASSET_SUCCEEDED) {
-    fprintf(stderr, "  %-34s ok       %10lld rows  %7.2f s%s\n", r->name, (long long)(r->rows_written > 0 ? r->rows_written : 0),
-            r->seconds, r->checks_failed ? "  (CHECK FAILED)" : "");
-  } else if (r->status == MD_ASSET_FAILED) {
-    fprintf(stderr, "  %-34s FAILED   %s\n", r->name, r->error);
-  } else if (r->status == MD_ASSET_SKIPPED) {
-    fprintf(stderr, "  %-34s skipped  (%s)\n", r->name, r->error);
-  }
-  fflush(stderr);
+          "               MEDALLION_HASH_KEY, MEDALLION_LIBDUCKDB, MEDALLION_THREADS, MEDALLION_CONFIG,\n"
+          "               FIREBIRD_USER, FIREBIRD_PASSWORD\n"
+          "  config file: <home>/medallion.conf (or --config FILE, or $MEDALLION_CONFIG), lines\n"
+          "               'key = value' with keys env, home, source, as_of, hash_key, libduckdb,\n"
+          "               firebird_user, firebird_password, threads\n"
+          "  precedence: flags > environment > config file > defaults\n");
 }
 
 static void json_string(FILE *out, const char *s) {
@@ -115,6 +100,7 @@ static int fail(const char *msg, const md_error *err) {
 
 int cmd_run(int argc, char **argv) {
   const char *select = NULL, *home = NULL, *source = NULL, *as_of_text = NULL, *run_id = NULL;
+  const char *threads_text = NULL, *config_file = NULL;
   bool json = false;
   for (int i = 1; i < argc; i++) {
     const char **slot = NULL;
@@ -131,6 +117,8 @@ int cmd_run(int argc, char **argv) {
     else if (strcmp(argv[i], "--source") == 0) slot = &source;
     else if (strcmp(argv[i], "--as-of") == 0) slot = &as_of_text;
     else if (strcmp(argv[i], "--run-id") == 0) slot = &run_id;
+    else if (strcmp(argv[i], "--threads") == 0) slot = &threads_text;
+    else if (strcmp(argv[i], "--config") == 0) slot = &config_file;
     if (!slot || i + 1 >= argc) {
       fprintf(stderr, "medallion run: %s '%s'\n", slot ? "missing value for" : "unknown option", argv[i]);
       usage(stderr);
@@ -138,17 +126,25 @@ int cmd_run(int argc, char **argv) {
     }
     *slot = argv[++i];
   }
-  const char *env_name = env("MEDALLION_ENV") ? env("MEDALLION_ENV") : "dev";
+  const char *flags[RUN_NUM_SETTINGS] = {[RUN_HOME] = home, [RUN_SOURCE] = source, [RUN_AS_OF] = as_of_text,
+                                         [RUN_THREADS] = threads_text};
+  static run_config settings; /* large; cmd_run runs once per process */
+  char message[RUN_CONFIG_VALUE_MAX + 256];
+  if (!run_config_resolve(&settings, flags, config_file, message, sizeof message)) return fail(message, NULL);
+  const char *env_name = settings.value[RUN_ENV];
   bool prod = strcmp(env_name, "prod") == 0;
   if (!prod && strcmp(env_name, "dev") != 0) return fail("MEDALLION_ENV must be dev or prod", NULL);
-  if (!home) home = env("MEDALLION_HOME") ? env("MEDALLION_HOME") : "lakehouse";
-  if (!source) source = env("MEDALLION_SOURCE");
-  if (!as_of_text) as_of_text = env("MEDALLION_AS_OF");
+  home = settings.value[RUN_HOME];
+  source = settings.value[RUN_SOURCE];
+  as_of_text = settings.value[RUN_AS_OF];
   int32_t as_of = (int32_t)(time(NULL) / 86400);
   if (as_of_text && !cli_parse_date(as_of_text, &as_of)) return fail("--as-of must be YYYY-MM-DD", NULL);
+  int64_t threads = 0;
+  if (settings.value[RUN_THREADS] && !cli_parse_count("run", "--threads", settings.value[RUN_THREADS], 0, &threads))
+    return 1;
 
   /* The key is checked before anything is read. */
-  const char *key = env("MEDALLION_HASH_KEY");
+  const char *key = settings.value[RUN_HASH_KEY];
   if (!key) {
     if (prod) return fail("MEDALLION_HASH_KEY is not set (required when MEDALLION_ENV=prod)", NULL);
     fprintf(stderr, "medallion run: warning: MEDALLION_HASH_KEY is not set; using the documented test key (dev only)\n");
@@ -182,7 +178,7 @@ int cmd_run(int argc, char **argv) {
     if (prod) fprintf(stderr, "medallion run: warning: MEDALLION_ENV=prod with a Parquet source\n");
     rc = md_source_open_parquet_folder(source + 8, &src, &err);
   } else if (strncmp(source, "firebird:", 9) == 0) {
-    md_firebird_options fb = {source + 9, NULL, NULL};
+    md_firebird_options fb = {source + 9, settings.value[RUN_FIREBIRD_USER], settings.value[RUN_FIREBIRD_PASSWORD]};
     rc = md_source_open_firebird(&fb, &src, &err);
   } else {
     return fail("--source must be parquet:DIR or firebird:CONNECTION", NULL);
@@ -204,7 +200,7 @@ int cmd_run(int argc, char **argv) {
                    .key_length = strlen(key),
                    .as_of = as_of,
                    .started_at_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000,
-                   .libduckdb = env("MEDALLION_LIBDUCKDB")};
+                   .libduckdb = settings.value[RUN_LIBDUCKDB]};
   char as_of_iso[48];
   {
     int64_t z = (int64_t)as_of + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
@@ -216,17 +212,21 @@ int cmd_run(int argc, char **argv) {
   char config[8192];
   snprintf(config, sizeof config, "{\"env\":\"%s\",\"home\":\"%.1024s\",\"source\":\"%s:%.1024s\",\"as_of\":\"%s\"}",
            env_name, home, md_source_kind(src), source ? strchr(source, ':') + 1 : demo, as_of_iso);
-  progress_state progress = {json};
+  run_progress *progress = run_progress_new(stderr, isatty(fileno(stderr)), json);
   if (!json) fprintf(stderr, "medallion run: env %s, home %s, as_of %s\n", env_name, home, as_of_iso);
   md_run_options options = {.run_id = run_id,
                             .home = home,
                             .selection = select,
                             .config_json = config,
                             .resources = &cfg,
-                            .progress = on_progress,
-                            .progress_context = &progress};
+                            .progress = run_progress_update,
+                            .progress_context = progress,
+                            .threads = (int)(threads > 64 ? 64 : threads),
+                            /* one Firebird connection serves every bronze asset */
+                            .serial_group = strcmp(md_source_kind(src), "firebird") == 0 ? "bronze" : NULL};
   md_run *run = NULL;
   rc = md_pipeline_run(pipeline, &options, &run, &err);
+  run_progress_free(progress);
   if (rc == MD_OK) {
     if (cfg.duckdb_skipped[0] && !json) fprintf(stderr, "medallion run: %s\n", cfg.duckdb_skipped);
     print_summary(run, json, &cfg);

@@ -6,6 +6,7 @@
 int cmd_cat(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_diff(int argc, char **argv);         /* cmd_diff.c */
 int cmd_generate(int argc, char **argv);     /* cmd_generate.c */
 int cmd_run(int argc, char **argv);          /* cmd_run.c */
 int cmd_runs(int argc, char **argv);         /* cmd_runs.c */
@@ -16,5 +17,6 @@ int cmd_delta_history(int argc, char **argv); /* cmd_delta_history.c */
 int cmd_delta_write(int argc, char **argv);   /* cmd_delta_write.c */
 int cmd_delta_vacuum(int argc, char **argv);  /* cmd_delta_vacuum.c */
 int cmd_lineage(int argc, char **argv);       /* cmd_lineage.c */
+int cmd_ui(int argc, char **argv);            /* cmd_ui.c */
 
 #endif

@@ -26,11 +26,13 @@ static const command commands[] = {
      "print a Parquet file or a Delta table (TABLE_DIR [--version N | --timestamp ISO8601]) as JSON lines"},
     {"cp", cmd_cp, "rewrite a Parquet file (codec, row group size, page size, dictionary)"},
     {"demo", cmd_demo, "write a sample billing file, read it back and print it"},
+    {"diff", cmd_diff, "compare two tables (Delta, Parquet, SQLite or DuckDB) row by row; exit 1 when they differ"},
     {"generate", cmd_generate, "write the synthetic clinic data set (Parquet folder and/or Firebird)"},
     {"history", cmd_delta_history, "print the commits of a Delta table (TABLE_DIR [--json])"},
     {"lineage", cmd_lineage, "the table versions and runs behind a silver or gold table, back to the source"},
     {"run", cmd_run, "run the healthcare pipeline: bronze, silver, gold, legacy SQLite/DuckDB outputs"},
     {"runs", cmd_runs, "the run history (runs show ID: one run's assets, rejects and checks)"},
+    {"ui", cmd_ui, "serve a read-only web UI: asset graph, runs, table history and rows, checks"},
     {"vacuum", cmd_delta_vacuum, "delete data files no recent version of a Delta table references"},
     {"write", cmd_delta_write, "load a Parquet file or Delta table into a Delta table (one commit)"},
 };

@@ -1,10 +1,12 @@
 /* duckdb_out.c — gold tables into a DuckDB database file through libduckdb
  * loaded at run time (dlopen), replaced atomically by writing a temporary file
- * and renaming it. Rows go in as multi-row INSERT statements with literals. */
+ * and renaming it. Rows go in as multi-row INSERT statements with literals.
+ * The reverse, a DuckDB table copied out to Parquet, serves `medallion diff`. */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export/duckdb_api.h"
 #include "export/export_internal.h"
@@ -198,5 +200,42 @@ md_code md_export_duckdb(const char *path, const char *libduckdb_path, const md_
     md_error_context(err, "%s", path);
   }
   remove(wal);
+  return rc;
+}
+
+/* Appends text to b with every `quote` doubled (SQL literal / identifier). */
+static void sb_quoted(sbuf *b, const char *text, char quote) {
+  char q[2] = {quote, 0};
+  sb_str(b, q);
+  for (const char *p = text; *p; p++) {
+    sb_put(b, p, 1);
+    if (*p == quote) sb_put(b, p, 1);
+  }
+  sb_str(b, q);
+}
+
+md_code md_duckdb_copy_to_parquet(const char *db_path, const char *table, const char *libduckdb_path,
+                                  const char *parquet_path, md_error *err) {
+  if (access(db_path, R_OK) != 0) /* duckdb_open would create an empty database */
+    return md_error_set(err, MD_ERR_NOT_FOUND, "%s: no such DuckDB file", db_path);
+  duckdb_api api;
+  md_code rc = load_api(libduckdb_path, &api, err);
+  if (rc) return rc;
+  duckdb_database db = NULL;
+  duckdb_connection con = NULL;
+  if (api.open(db_path, &db) != DUCKDB_SUCCESS) rc = md_error_set(err, MD_ERR_IO, "duckdb: cannot open %s", db_path);
+  if (rc == MD_OK && api.connect(db, &con) != DUCKDB_SUCCESS) rc = md_error_set(err, MD_ERR_IO, "duckdb: cannot connect");
+  sbuf b = {0};
+  sb_str(&b, "COPY (SELECT * FROM ");
+  sb_quoted(&b, table, '"');
+  sb_str(&b, ") TO ");
+  sb_quoted(&b, parquet_path, '\'');
+  sb_str(&b, " (FORMAT parquet)");
+  if (rc == MD_OK) rc = b.failed ? md_error_set(err, MD_ERR_NOMEM, "out of memory") : run_sql(&api, con, b.p, err);
+  free(b.p);
+  if (con) api.disconnect(&con);
+  if (db) api.close(&db);
+  dlclose(api.handle);
+  if (rc) md_error_context(err, "%s: table %s", db_path, table);
   return rc;
 }

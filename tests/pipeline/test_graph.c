@@ -1,10 +1,12 @@
 /* test_graph.c — assets and runs: graph checks (missing dependency, cycle),
  * dependency order, selection with +name / name+ / groups, a failed asset
  * stopping only its dependents, and the run store's record of a run. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph_spec.h"
 #include "support.h"
 #include "medallion/pipeline.h"
 
@@ -12,11 +14,16 @@ typedef struct trace {
   char order[512];
 } trace;
 
+/* Independent assets run on several threads: the trace is shared. */
+static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static md_code record(md_asset_ctx *ctx, void *res, md_error *err) {
   trace *t = res;
   const char *name = md_asset_ctx_asset(ctx);
+  pthread_mutex_lock(&trace_lock);
   strncat(t->order, name, sizeof t->order - strlen(t->order) - 2);
   strncat(t->order, " ", sizeof t->order - strlen(t->order) - 1);
+  pthread_mutex_unlock(&trace_lock);
   if (strcmp(name, "bad") == 0) return md_error_set(err, MD_ERR_CORRUPT, "bad.parquet: column X: broken");
   md_asset_ctx_rows(ctx, 42);
   md_asset_ctx_table(ctx, 3, 1000);
@@ -26,23 +33,7 @@ static md_code record(md_asset_ctx *ctx, void *res, md_error *err) {
 }
 
 static md_pipeline *build(const char *spec) {
-  /* spec: "name:group:dep1,dep2;..." */
-  md_pipeline *p = NULL;
-  assert_int_equal(md_pipeline_new(&p, NULL), MD_OK);
-  char *copy = strdup(spec), *save = NULL;
-  for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
-    char *name = item, *group = strchr(name, ':');
-    *group++ = '\0';
-    char *deps = strchr(group, ':');
-    *deps++ = '\0';
-    const char *list[8];
-    int n = 0;
-    char *s2 = NULL;
-    for (char *d = strtok_r(deps, ",", &s2); d && n < 8; d = strtok_r(NULL, ",", &s2)) list[n++] = d;
-    md_asset_def def = {name, group, "test", list, n, record};
-    assert_int_equal(md_pipeline_add(p, &def, NULL), MD_OK);
-  }
-  free(copy);
+  md_pipeline *p = graph_from_spec(spec, record);
   return p;
 }
 
