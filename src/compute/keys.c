@@ -177,7 +177,8 @@ int64_t key_table_insert(key_table *table, uint64_t hash, const uint8_t *key, in
     table->offsets = offsets;
     table->entries_capacity = cap;
   }
-  if (table->arena_used + len > table->arena_capacity) {
+  /* Allocated even for empty keys: key_table_find offsets into the arena. */
+  if (!table->arena || table->arena_used + len > table->arena_capacity) {
     int64_t cap = table->arena_capacity ? table->arena_capacity * 2 : 4096;
     while (cap < table->arena_used + len) cap *= 2;
     uint8_t *arena = realloc(table->arena, (size_t)cap);
