@@ -293,6 +293,14 @@ md_code md_column_slice_copy(const md_column *column, int64_t offset, int64_t le
                              md_error *err);
 /* Append all rows of src to dst (same type). */
 md_code md_column_append_column(md_column *dst, const md_column *src, md_error *err);
+/* Append src's rows [offset, offset+length) to dst (same type): a slice_copy
+ * plus append_column without the intermediate column. */
+md_code md_column_append_range(md_column *dst, const md_column *src, int64_t offset, int64_t length,
+                               md_error *err);
+/* Append src's rows rows[0..n) (any order, repeats allowed) to dst (same type),
+ * reserving once: the gather for splitting a batch by a key. */
+md_code md_column_append_rows(md_column *dst, const md_column *src, const int64_t *rows, int64_t n,
+                              md_error *err);
 /* Check the Arrow invariants (offsets monotonic and in range, child lengths,
  * utf8 validity when check_utf8). Used on imported data. */
 md_code md_column_validate(const md_column *column, bool check_utf8, md_error *err);

@@ -14,8 +14,7 @@ md_code batch_columns_by_name(const md_batch *batch, char *const *names, int n, 
   return MD_OK;
 }
 
-/* A batch sharing batch's columns. */
-static md_code batch_share(const md_batch *batch, md_batch **out, md_error *err) {
+md_code batch_share(const md_batch *batch, md_batch **out, md_error *err) {
   int n = md_batch_num_columns(batch);
   md_column **columns = calloc(n > 0 ? (size_t)n : 1, sizeof *columns);
   md_schema *schema = md_schema_copy(md_batch_schema(batch));

@@ -191,6 +191,59 @@ static md_code dispatch(const md_expr *expr, md_column **args, md_type result, m
   return md_error_set(err, MD_ERR_INTERNAL, "expression: unexpected operator %s", expr_op_name(expr->op));
 }
 
+static bool is_signed_int(md_type t) {
+  return t.id == MD_TYPE_INT8 || t.id == MD_TYPE_INT16 || t.id == MD_TYPE_INT32 || t.id == MD_TYPE_INT64;
+}
+
+#define CMP_LITERAL_LOOP(T)                                                              \
+  for (int64_t i = 0; i < n; i++) {                                                      \
+    int64_t x = ((const T *)values)[i];                                                  \
+    int c = (x > lit) - (x < lit);                                                       \
+    r[i >> 3] |= (uint8_t)(((mask >> (c + 1)) & 1u) << (i & 7));                         \
+  }
+
+/* column OP integer literal (either order) over a signed integer column, the
+ * commonest filter: compared in place, without casting the column to the
+ * common type or broadcasting the literal to a column. False when the shape
+ * does not apply (nothing done). Both sides widen to int64, as the generic
+ * path's coercion would. */
+static bool compare_with_literal(const md_expr *expr, const md_batch *batch, int64_t n, md_column **out,
+                                 md_code *code, md_error *err) {
+  if (expr->op < EXPR_EQ || expr->op > EXPR_GE || expr->num_args != 2 || !batch) return false;
+  int lit_side = expr->args[1]->op == EXPR_LITERAL ? 1 : expr->args[0]->op == EXPR_LITERAL ? 0 : -1;
+  if (lit_side < 0 || expr->args[1 - lit_side]->op != EXPR_COLUMN) return false;
+  const md_scalar *literal = &expr->args[lit_side]->literal;
+  if (literal->is_null || !is_signed_int(literal->type)) return false;
+  int index = md_schema_find(md_batch_schema(batch), expr->args[1 - lit_side]->name);
+  if (index < 0) return false;
+  const md_column *column = md_batch_column(batch, index);
+  if (!is_signed_int(md_column_type(column)) || md_column_length(column) < n) return false;
+  expr_op op = expr->op;
+  if (lit_side == 0) /* literal OP column = column OP' literal */
+    op = op == EXPR_LT ? EXPR_GT : op == EXPR_GT ? EXPR_LT : op == EXPR_LE ? EXPR_GE : op == EXPR_GE ? EXPR_LE : op;
+  /* Bit c + 1 of mask answers "x OP lit" for c = sign(x - lit). */
+  unsigned mask = op == EXPR_EQ ? 2u : op == EXPR_NE ? 5u : op == EXPR_LT ? 1u : op == EXPR_LE ? 3u
+                : op == EXPR_GT ? 4u : 6u;
+  md_column *result = column_begin(md_type_make(MD_TYPE_BOOL), n, 0, err);
+  if (!result) {
+    *code = err ? err->code : MD_ERR_NOMEM;
+    return true;
+  }
+  uint8_t *r = md_column_values_mut(result);
+  memset(r, 0, (size_t)bits_bytes(n));
+  const void *values = md_column_values(column);
+  int64_t lit = literal->v.i;
+  switch (md_column_type(column).id) {
+    case MD_TYPE_INT8: CMP_LITERAL_LOOP(int8_t) break;
+    case MD_TYPE_INT16: CMP_LITERAL_LOOP(int16_t) break;
+    case MD_TYPE_INT32: CMP_LITERAL_LOOP(int32_t) break;
+    default: CMP_LITERAL_LOOP(int64_t) break;
+  }
+  *code = column_finish_out(result, n, md_column_validity(column), out, err);
+  return true;
+}
+#undef CMP_LITERAL_LOOP
+
 md_code expr_eval_rows(const md_expr *expr, const md_batch *batch, int64_t n, md_column **out, md_error *err) {
   if (!expr) return md_error_set(err, MD_ERR_NOMEM, "expression: NULL (out of memory while building it?)");
   if (expr->op == EXPR_COLUMN) {
@@ -201,6 +254,8 @@ md_code expr_eval_rows(const md_expr *expr, const md_batch *batch, int64_t n, md
     return MD_OK;
   }
   if (expr->op == EXPR_LITERAL) return column_broadcast(&expr->literal, n, out, err);
+  md_code fast = MD_OK;
+  if (compare_with_literal(expr, batch, n, out, &fast, err)) return fast;
   md_column *local[4] = {NULL};
   md_column **args = expr->num_args <= 4 ? local : calloc((size_t)expr->num_args, sizeof *args);
   if (!args) return md_error_set(err, MD_ERR_NOMEM, "expression: out of memory");

@@ -25,15 +25,16 @@ typedef struct accumulator {
   i128 *dec;
   uint8_t **bytes;
   int32_t *bytes_len;
-  key_table distinct;
+  key_table distinct; /* count distinct of other types: (group, value bytes) */
+  pair_set pairs;     /* count distinct of integer-like and string values */
+  key_table dict;     /* count distinct of strings: value -> dense id */
 } accumulator;
 
 struct agg_state {
   md_schema *out_schema;
   int num_keys;
   char **keys;
-  key_table groups;
-  int_table int_groups; /* instead of groups for one integer-like key */
+  key_map groups;
   md_column **key_values; /* the keys of each group, in group order */
   int64_t num_groups, capacity;
   accumulator *accs;
@@ -50,8 +51,7 @@ static canon canon_of(md_type t) {
 void agg_free(agg_state *state) {
   if (!state) return;
   md_schema_free(state->out_schema);
-  key_table_free(&state->groups);
-  int_table_free(&state->int_groups);
+  key_map_free(&state->groups);
   for (int k = 0; state->key_values && k < state->num_keys; k++) md_column_free(state->key_values[k]);
   free(state->key_values);
   for (int a = 0; state->accs && a < state->num_accs; a++) {
@@ -64,6 +64,8 @@ void agg_free(agg_state *state) {
     free(acc->bytes);
     free(acc->bytes_len);
     key_table_free(&acc->distinct);
+    pair_set_free(&acc->pairs);
+    key_table_free(&acc->dict);
   }
   free(state->accs);
   free(state);
@@ -79,8 +81,7 @@ md_code agg_new(const md_plan *plan, const md_schema *input, const md_schema *ou
   state->out_schema = md_schema_copy(out_schema);
   state->key_values = calloc((size_t)(plan->num_keys + 1), sizeof *state->key_values);
   state->accs = calloc((size_t)(plan->num_aggs + 1), sizeof *state->accs);
-  key_table_init(&state->groups);
-  int_table_init(&state->int_groups);
+  key_map_init(&state->groups, true);
   bool ok = state->out_schema && state->key_values && state->accs;
   for (int k = 0; ok && k < plan->num_keys; k++)
     ok = (state->key_values[k] = md_column_new_for_field(md_schema_field(out_schema, k))) != NULL;
@@ -90,6 +91,8 @@ md_code agg_new(const md_plan *plan, const md_schema *input, const md_schema *ou
     acc->column = plan->aggs[a].column;
     acc->name = plan->aggs[a].name;
     key_table_init(&acc->distinct);
+    pair_set_init(&acc->pairs);
+    key_table_init(&acc->dict);
     if (acc->fn != MD_AGG_COUNT_ALL) {
       int index = md_schema_find(input, acc->column);
       if (index < 0) {
@@ -150,37 +153,9 @@ static md_code assign_groups(agg_state *state, const md_batch *batch, int64_t *g
   if (code != MD_OK) return code;
   int64_t *new_rows = malloc((size_t)(n > 0 ? n : 1) * sizeof *new_rows), new_count = 0;
   if (!new_rows) return md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
-  if (state->num_keys == 1 && key_is_int(md_column_type(columns[0]))) {
-    int64_t *owned = NULL;
-    const int64_t *v = key_ints(columns[0], &owned);
-    const uint8_t *valid = md_column_validity(columns[0]);
-    if (!v) code = md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
-    for (int64_t i = 0; i < n && code == MD_OK; i++) {
-      bool inserted;
-      gid[i] = valid && !md_bit_get(valid, i) ? int_table_insert_null(&state->int_groups, &inserted)
-                                               : int_table_insert(&state->int_groups, v[i], &inserted);
-      if (gid[i] < 0) code = md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
-      else if (inserted) new_rows[new_count++] = i;
-    }
-    free(owned);
-  } else {
-    key_rows keys;
-    code = keys_encode(columns, state->num_keys, n, true, &keys, err);
-    for (int64_t i = 0; i < n && code == MD_OK; i++) {
-      bool inserted;
-      gid[i] = key_table_insert(&state->groups, keys.hashes[i], keys.bytes + keys.offsets[i],
-                                keys.offsets[i + 1] - keys.offsets[i], &inserted, err);
-      if (gid[i] < 0) code = MD_ERR_NOMEM;
-      else if (inserted) new_rows[new_count++] = i;
-    }
-    keys_free(&keys); /* zeroed by keys_encode even when it fails */
-  }
-  for (int k = 0; k < state->num_keys && code == MD_OK && new_count > 0; k++) {
-    md_column *taken = NULL;
-    code = column_take(columns[k], new_rows, new_count, &taken, err);
-    if (code == MD_OK) code = md_column_append_column(state->key_values[k], taken, err);
-    md_column_free(taken);
-  }
+  code = key_map_assign(&state->groups, columns, state->num_keys, n, gid, new_rows, &new_count, err);
+  for (int k = 0; k < state->num_keys && code == MD_OK && new_count > 0; k++)
+    code = md_column_append_rows(state->key_values[k], columns[k], new_rows, new_count, err);
   free(new_rows);
   return code;
 }
@@ -199,7 +174,52 @@ static md_code overflow(const accumulator *acc, const md_batch *batch, int64_t r
                       acc->column, row);
 }
 
+/* Integer-like and string values: (group, value or string id) pairs. */
+static md_code update_distinct_pairs(accumulator *acc, const md_column *column, const int64_t *gid, int64_t n,
+                                     md_error *err) {
+  const uint8_t *valid = md_column_validity(column);
+  int64_t *owned = NULL;
+  const int64_t *v;
+  md_code code = MD_OK;
+  if (key_is_int(acc->input)) {
+    v = key_ints(column, &owned);
+  } else {
+    /* Null rows keep whatever id; they are skipped below. */
+    owned = malloc((size_t)(n > 0 ? n : 1) * sizeof *owned);
+    const int32_t *o = md_column_offsets(column);
+    const uint8_t *data = column_bytes(column);
+    for (int64_t i = 0; owned && i < n; i++) {
+      owned[i] = 0;
+      if (valid && !md_bit_get(valid, i)) continue;
+      bool inserted;
+      int64_t len = o[i + 1] - o[i];
+      owned[i] = key_table_insert(&acc->dict, hash_bytes(data + o[i], (size_t)len, 0x5eed), data + o[i], len,
+                                  &inserted, err);
+      if (owned[i] < 0) {
+        free(owned);
+        return MD_ERR_NOMEM;
+      }
+    }
+    v = owned;
+  }
+  if (!v) return md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
+  for (int64_t i = 0; i < n; i++) {
+    if (valid && !md_bit_get(valid, i)) continue;
+    int added = pair_set_insert(&acc->pairs, gid[i], v[i]);
+    if (added < 0) {
+      code = md_error_set(err, MD_ERR_NOMEM, "aggregate %s: out of memory for distinct values", acc->name);
+      break;
+    }
+    acc->count[gid[i]] += added;
+  }
+  free(owned);
+  return code;
+}
+
 static md_code update_distinct(accumulator *acc, const md_column *column, const int64_t *gid, int64_t n, md_error *err) {
+  if (md_column_type(column).id == MD_TYPE_NULL) return MD_OK;
+  if (key_is_int(acc->input) || acc->input.id == MD_TYPE_UTF8 || acc->input.id == MD_TYPE_BINARY)
+    return update_distinct_pairs(acc, column, gid, n, err);
   md_column *cols[1] = {(md_column *)column};
   key_rows keys;
   md_code code = keys_encode(cols, 1, n, false, &keys, err);
@@ -309,7 +329,7 @@ md_code agg_consume(agg_state *state, const md_batch *batch, md_error *err) {
   int64_t *gid = malloc((size_t)(n > 0 ? n : 1) * sizeof *gid);
   if (!gid) return md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
   md_code code = assign_groups(state, batch, gid, err);
-  int64_t groups = state->num_keys == 0 ? 1 : state->groups.count + state->int_groups.count;
+  int64_t groups = state->num_keys == 0 ? 1 : key_map_count(&state->groups);
   if (code == MD_OK) code = ensure_groups(state, groups, err);
   if (code == MD_OK) state->num_groups = groups;
   for (int a = 0; a < state->num_accs && code == MD_OK; a++) code = update(&state->accs[a], batch, gid, err);
@@ -364,7 +384,7 @@ static md_code result_column(const accumulator *acc, int64_t groups, md_type out
 }
 
 md_code agg_finish(agg_state *state, md_batch **out, md_error *err) {
-  int64_t groups = state->num_keys == 0 ? 1 : state->groups.count + state->int_groups.count;
+  int64_t groups = state->num_keys == 0 ? 1 : key_map_count(&state->groups);
   md_code code = ensure_groups(state, groups, err);
   if (code == MD_OK) state->num_groups = groups;
   int n = state->num_keys + state->num_accs;

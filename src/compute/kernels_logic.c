@@ -150,9 +150,15 @@ md_code kernel_nullif(const md_column *a, const md_column *equal, md_column **ou
     return MD_ERR_NOMEM;
   }
   const uint8_t *eq_bits = md_column_values(eq);
-  for (int64_t i = 0; i < n; i++) which[i] = !md_column_is_null(eq, i) && md_bit_get(eq_bits, i) ? -1 : 0;
+  bool any = false;
+  for (int64_t i = 0; i < n; i++) {
+    which[i] = !md_column_is_null(eq, i) && md_bit_get(eq_bits, i) ? -1 : 0;
+    any |= which[i] < 0;
+  }
   md_column *sources[1] = {(md_column *)a};
-  code = column_choose(sources, which, n, out, err);
+  /* No row equal: the result is a itself (shared, not copied). */
+  if (!any) *out = md_column_ref((md_column *)a);
+  else code = column_choose(sources, which, n, out, err);
   free(which);
   md_column_free(eq);
   return code;

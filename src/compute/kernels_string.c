@@ -23,6 +23,26 @@ static int64_t skip_chars(const uint8_t *s, int64_t len, int64_t chars) {
   return i;
 }
 
+/* True when trim / upper / lower would return a's values as they are (the
+ * common case for cleaned data): the result is then a's column itself, shared,
+ * instead of a copy of every string. Null rows' bytes are checked too, which
+ * only makes the answer more conservative. */
+static bool unchanged(expr_op op, const md_column *a) {
+  int64_t n = md_column_length(a);
+  const int32_t *off = md_column_offsets(a);
+  const uint8_t *data = column_bytes(a);
+  if (md_column_type(a).id == MD_TYPE_NULL || !off) return false;
+  if (op == EXPR_TRIM) {
+    for (int64_t i = 0; i < n; i++)
+      if (off[i + 1] > off[i] && (is_space(data[off[i]]) || is_space(data[off[i + 1] - 1]))) return false;
+    return true;
+  }
+  uint8_t lo = op == EXPR_UPPER ? 'a' : 'A', hi = op == EXPR_UPPER ? 'z' : 'Z';
+  for (int32_t j = off[0]; j < off[n]; j++)
+    if (data[j] >= lo && data[j] <= hi) return false;
+  return true;
+}
+
 md_code kernel_string_unary(expr_op op, const md_column *a, md_column **out, md_error *err) {
   int64_t n = md_column_length(a);
   const int32_t *off = md_column_offsets(a);
@@ -38,6 +58,10 @@ md_code kernel_string_unary(expr_op op, const md_column *a, md_column **out, md_
       r[i] = count;
     }
     return column_finish_out(column, n, validity, out, err);
+  }
+  if (unchanged(op, a)) {
+    *out = md_column_ref((md_column *)a);
+    return MD_OK;
   }
   md_column *column = column_begin(md_column_type(a), n, md_column_data_size(a), err);
   if (!column) return err ? err->code : MD_ERR_NOMEM;

@@ -177,7 +177,8 @@ int64_t key_table_insert(key_table *table, uint64_t hash, const uint8_t *key, in
     table->offsets = offsets;
     table->entries_capacity = cap;
   }
-  if (table->arena_used + len > table->arena_capacity) {
+  /* Allocated even for empty keys: key_table_find offsets into the arena. */
+  if (!table->arena || table->arena_used + len > table->arena_capacity) {
     int64_t cap = table->arena_capacity ? table->arena_capacity * 2 : 4096;
     while (cap < table->arena_used + len) cap *= 2;
     uint8_t *arena = realloc(table->arena, (size_t)cap);
@@ -247,14 +248,14 @@ void int_table_init(int_table *table) {
 }
 
 void int_table_free(int_table *table) {
-  free(table->slots);
+  md_free(table->slots);
   free(table->keys);
   int_table_init(table);
 }
 
 static bool int_table_grow(int_table *t) {
   int64_t cap = t->capacity ? t->capacity * 2 : 1024;
-  int64_t *slots = malloc((size_t)cap * sizeof *slots);
+  int64_t *slots = md_alloc((size_t)cap * sizeof *slots); /* huge pages when large (key_map.c) */
   if (!slots) return false;
   for (int64_t i = 0; i < cap; i++) slots[i] = -1;
   int64_t mask = cap - 1;
@@ -264,7 +265,7 @@ static bool int_table_grow(int_table *t) {
     while (slots[s] >= 0) s = (s + 1) & mask;
     slots[s] = id;
   }
-  free(t->slots);
+  md_free(t->slots);
   t->slots = slots;
   t->capacity = cap;
   return true;

@@ -80,8 +80,8 @@ static md_code exec_new(md_plan *plan, const md_exec_options *options, thread_po
 
 static md_code exec_next(exec *e, md_batch **out, md_error *err);
 
-/* Every batch of a child, concatenated. */
-static md_code gather(exec *child, md_batch **out, md_error *err) {
+/* Every batch of a child, as they came. */
+static md_code gather_list(exec *child, md_batch ***out, int *out_count, md_error *err) {
   md_batch **batches = NULL;
   int count = 0, capacity = 0;
   md_code code = MD_OK;
@@ -100,9 +100,37 @@ static md_code gather(exec *child, md_batch **out, md_error *err) {
     }
     batches[count++] = batch;
   }
-  if (code == MD_OK) code = md_batch_concat(child->schema, batches, count, out, err);
+  *out = batches;
+  *out_count = count;
+  return code;
+}
+
+static void free_list(md_batch **batches, int count) {
   for (int i = 0; i < count; i++) md_batch_free(batches[i]);
   free(batches);
+}
+
+static bool is_blocking(const exec *e) {
+  return e->plan->kind == PLAN_AGGREGATE || e->plan->kind == PLAN_SORT || e->plan->kind == PLAN_KEEP_LATEST;
+}
+
+static md_code blocking_start(exec *e, md_error *err);
+
+/* Every batch of a child, concatenated. A blocking child's result is handed
+ * over whole (shared), not sliced into batches and glued back together. */
+static md_code gather(exec *child, md_batch **out, md_error *err) {
+  if (is_blocking(child) && !child->started) {
+    md_code code = blocking_start(child, err);
+    if (code != MD_OK) return code;
+    child->result_pos = md_batch_num_rows(child->result);
+    child->finished = true;
+    return batch_share(child->result, out, err);
+  }
+  md_batch **batches = NULL;
+  int count = 0;
+  md_code code = gather_list(child, &batches, &count, err);
+  if (code == MD_OK) code = md_batch_concat(child->schema, batches, count, out, err);
+  free_list(batches, count);
   return code;
 }
 
@@ -282,30 +310,43 @@ static md_code full_join_next(exec *e, md_batch **out, md_error *err) {
   }
 }
 
-static md_code blocking_next(exec *e, md_batch **out, md_error *err) {
+/* Runs a blocking operator over its whole input into e->result. */
+static md_code blocking_start(exec *e, md_error *err) {
   md_code code = MD_OK;
-  if (!e->started) {
-    e->started = true;
-    md_plan *plan = e->plan;
-    if (plan->kind == PLAN_AGGREGATE) {
-      agg_state *agg = NULL;
-      if ((code = agg_new(plan, e->children[0]->schema, e->schema, &agg, err)) != MD_OK) return code;
-      for (;;) {
-        md_batch *batch = NULL;
-        if ((code = exec_next(e->children[0], &batch, err)) != MD_OK || !batch) break;
-        code = agg_consume(agg, batch, err);
-        md_batch_free(batch);
-        if (code != MD_OK) break;
-      }
-      if (code == MD_OK) code = agg_finish(agg, &e->result, err);
-      agg_free(agg);
-    } else {
-      md_batch *all = NULL;
-      if ((code = gather(e->children[0], &all, err)) != MD_OK) return code;
-      if (plan->kind == PLAN_SORT) code = sort_batch(all, plan->sort_keys, plan->num_sort_keys, &e->result, err);
-      else code = keep_latest_batch(all, plan->keys, plan->num_keys, plan->order_column, &e->result, err);
-      md_batch_free(all);
+  e->started = true;
+  md_plan *plan = e->plan;
+  if (plan->kind == PLAN_AGGREGATE) {
+    agg_state *agg = NULL;
+    if ((code = agg_new(plan, e->children[0]->schema, e->schema, &agg, err)) != MD_OK) return code;
+    for (;;) {
+      md_batch *batch = NULL;
+      if ((code = exec_next(e->children[0], &batch, err)) != MD_OK || !batch) break;
+      code = agg_consume(agg, batch, err);
+      md_batch_free(batch);
+      if (code != MD_OK) break;
     }
+    if (code == MD_OK) code = agg_finish(agg, &e->result, err);
+    agg_free(agg);
+  } else if (plan->kind == PLAN_KEEP_LATEST) {
+    md_batch **batches = NULL;
+    int count = 0;
+    code = gather_list(e->children[0], &batches, &count, err);
+    if (code == MD_OK)
+      code = keep_latest_batches(batches, count, e->children[0]->schema, plan->keys, plan->num_keys,
+                                 plan->order_column, &e->result, err);
+    free_list(batches, count);
+  } else {
+    md_batch *all = NULL;
+    if ((code = gather(e->children[0], &all, err)) != MD_OK) return code;
+    code = sort_batch(all, plan->sort_keys, plan->num_sort_keys, &e->result, err);
+    md_batch_free(all);
+  }
+  return code;
+}
+
+static md_code blocking_next(exec *e, md_batch **out, md_error *err) {
+  if (!e->started) {
+    md_code code = blocking_start(e, err);
     if (code != MD_OK) return code;
   }
   return emit_result(e, out, err);

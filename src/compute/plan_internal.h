@@ -135,6 +135,48 @@ int64_t int_table_insert(int_table *table, int64_t key, bool *inserted);
 int64_t int_table_insert_null(int_table *table, bool *inserted);
 int64_t int_table_find(const int_table *table, int64_t key);
 
+/* Dense ids (insertion order) for the rows of a key of one or more columns,
+ * batch after batch, through the cheapest exact form the key types allow
+ * (key_map.c). With null_groups a null part is a value of its own (grouping);
+ * without, rows with a null part get id -1 (keep-latest, joins). The column
+ * types must be the same in every batch. */
+#define KEY_MAP_MAX_WORDS 9
+enum { KEY_MODE_NONE, KEY_MODE_INT, KEY_MODE_WORDS, KEY_MODE_BYTES };
+typedef struct key_map {
+  bool null_groups;
+  int mode, num_keys, width;
+  int_table ints;  /* KEY_MODE_INT */
+  key_table bytes; /* KEY_MODE_BYTES */
+  /* KEY_MODE_WORDS: width = num_keys + 1 int64 words per key (the last holds
+   * the null flags); string parts are ids from dicts[k]. */
+  key_table *dicts;
+  int64_t *words;
+  uint64_t *hashes;
+  int64_t *slots; /* id or -1 */
+  int64_t capacity, count, ids_capacity;
+} key_map;
+
+void key_map_init(key_map *map, bool null_groups);
+void key_map_free(key_map *map);
+int64_t key_map_count(const key_map *map);
+/* ids[i] for rows [0, n); new_rows (may be NULL) receives the rows that
+ * created a new id, ascending, *new_count of them. */
+md_code key_map_assign(key_map *map, md_column *const *columns, int num_keys, int64_t n, int64_t *ids,
+                       int64_t *new_rows, int64_t *new_count, md_error *err);
+
+/* A set of (group, value) int64 pairs, for count distinct. */
+typedef struct pair_set {
+  uint64_t *narrow; /* packed pairs, or NULL once wide */
+  int64_t *wide;    /* two words per slot; group -1 = empty */
+  int64_t capacity, count;
+  bool is_wide;
+} pair_set;
+
+void pair_set_init(pair_set *set);
+void pair_set_free(pair_set *set);
+/* 1 when added, 0 when present, -1 on OOM. */
+int pair_set_insert(pair_set *set, int64_t group, int64_t value);
+
 /* ------------------------------------------------------------ operators */
 
 /* Columns of batch named names (borrowed); NOT_FOUND naming what is missing. */
@@ -162,7 +204,11 @@ void agg_free(agg_state *state);
 
 /* Whole-input operators over one concatenated batch. */
 md_code sort_batch(const md_batch *batch, const md_sort_key *keys, int num_keys, md_batch **out, md_error *err);
-md_code keep_latest_batch(const md_batch *batch, char *const *keys, int num_keys, const char *order_column,
-                          md_batch **out, md_error *err);
+/* Keep-latest over the batches as they came (no concatenation): the rows kept,
+ * in input order, gathered straight from the batches. */
+md_code keep_latest_batches(md_batch *const *batches, int num_batches, const md_schema *schema, char *const *keys,
+                            int num_keys, const char *order_column, md_batch **out, md_error *err);
+/* A batch sharing batch's columns. */
+md_code batch_share(const md_batch *batch, md_batch **out, md_error *err);
 
 #endif

@@ -120,24 +120,16 @@ static md_code take_rows(const splitter *sp, const md_batch *batch, const row_ke
   int n = md_schema_num_fields(sp->file_schema);
   md_column **columns = calloc((size_t)n + 1, sizeof *columns);
   if (!columns) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  md_code rc = MD_OK;
+  int64_t *rows = malloc((to - from + 1) * sizeof *rows);
+  md_code rc = rows ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (size_t i = from; rows && i < to; i++) rows[i - from] = keys[i].row;
   int c = 0;
   for (int f = 0; rc == MD_OK && f < md_batch_num_columns(batch); f++) {
     if (is_partition_field(sp, f)) continue;
+    /* One gather per column (an empty copy of src gives the column's shape). */
     const md_column *src = md_batch_column(batch, f);
-    for (size_t i = from; rc == MD_OK && i < to;) {
-      size_t j = i + 1;
-      while (j < to && keys[j].row == keys[j - 1].row + 1) j++;
-      md_column *run = NULL;
-      rc = md_column_slice_copy(src, keys[i].row, (int64_t)(j - i), &run, err);
-      if (rc == MD_OK && !columns[c]) {
-        columns[c] = run;
-      } else if (rc == MD_OK) {
-        rc = md_column_append_column(columns[c], run, err);
-        md_column_free(run);
-      }
-      i = j;
-    }
+    rc = md_column_slice_copy(src, 0, 0, &columns[c], err);
+    if (rc == MD_OK) rc = md_column_append_rows(columns[c], src, rows, (int64_t)(to - from), err);
     c++;
   }
   md_schema *schema = rc == MD_OK ? md_schema_copy(sp->file_schema) : NULL;
@@ -147,6 +139,7 @@ static md_code take_rows(const splitter *sp, const md_batch *batch, const row_ke
   } else {
     for (int i = 0; i < n; i++) md_column_free(columns[i]);
   }
+  free(rows);
   free(columns);
   return rc;
 }

@@ -104,10 +104,10 @@ static int compare_strings(const void *a, const void *b) { return strcmp(*(char 
 
 static void format_double(double v, char *buf, size_t size) { snprintf(buf, size, "%.9g", v); }
 
-static rows our_rows(md_plan *plan) {
+static rows our_rows_with(md_plan *plan, const md_exec_options *options) {
   md_batch *batch = NULL;
   md_error err;
-  if (md_plan_collect(plan, NULL, &batch, &err) != MD_OK) fail_msg("engine failed: %s", err.message);
+  if (md_plan_collect(plan, options, &batch, &err) != MD_OK) fail_msg("engine failed: %s", err.message);
   md_plan_free(plan);
   rows r = {calloc((size_t)md_batch_num_rows(batch) + 1, sizeof(char *)), (int)md_batch_num_rows(batch)};
   for (int64_t i = 0; i < md_batch_num_rows(batch); i++) {
@@ -130,6 +130,8 @@ static rows our_rows(md_plan *plan) {
   md_batch_free(batch);
   return r;
 }
+
+static rows our_rows(md_plan *plan) { return our_rows_with(plan, NULL); }
 
 static rows sqlite_rows(sqlite3 *db, const char *sql) {
   sqlite3_stmt *stmt;
@@ -201,7 +203,13 @@ static md_expr *random_predicate(int depth, char *sql, size_t size) {
   md_expr *x, *y;
   switch (kind) {
     case 0: snprintf(sql, size, "(a %s %lld)", OPS[op], (long long)k); return compare_expr(op, md_col("a"), md_lit_int(k));
-    case 1: snprintf(sql, size, "(b %s %lld)", OPS[op], (long long)(k + 8)); return compare_expr(op, md_col("b"), md_lit_int(k + 8));
+    case 1:
+      if (rnd(2)) { /* literal first: the in-place compare flips the operator */
+        snprintf(sql, size, "(%lld %s b)", (long long)(k + 8), OPS[op]);
+        return compare_expr(op, md_lit_int(k + 8), md_col("b"));
+      }
+      snprintf(sql, size, "(b %s %lld)", OPS[op], (long long)(k + 8));
+      return compare_expr(op, md_col("b"), md_lit_int(k + 8));
     case 2: snprintf(sql, size, "(s %s '%s')", OPS[op], str); return compare_expr(op, md_col("s"), md_lit_str(str));
     case 3:
       snprintf(sql, size, "(d %s %lld)", OPS[op], (long long)k * 1000);
@@ -287,22 +295,40 @@ static void check_joins(sqlite3 *db, const table *t1, const table *t2, uint64_t 
   }
 }
 
+/* Key shapes chosen to reach every grouping path: none, one integer (int64
+ * table), integers and strings (fixed words with string dictionaries), a
+ * decimal with a string (byte encoding). Count distinct runs over integers
+ * (packed pairs), integers beyond 32 bits (wide pairs), strings (dictionary
+ * ids) and decimals (byte encoding). */
 static void check_aggregates(sqlite3 *db, const table *t1, uint64_t seed) {
-  int variant = (int)rnd(3);
-  const char *keys2[] = {"s", "b"}, *keys1[] = {"a"};
-  const char *const *keys = variant == 0 ? keys2 : keys1;
-  int num_keys = variant == 0 ? 2 : variant == 1 ? 1 : 0;
-  const char *group = variant == 0 ? "s, b, " : variant == 1 ? "a, " : "";
-  const char *by = variant == 0 ? " GROUP BY s, b" : variant == 1 ? " GROUP BY a" : "";
+  static const char *const key_sets[][2] = {{"s", "b"}, {"a", NULL}, {NULL, NULL}, {"a", "b"}, {"d", "s"}, {"b", "a"}};
+  static const int key_counts[] = {2, 1, 0, 2, 2, 2};
+  int variant = (int)rnd(6);
+  int num_keys = key_counts[variant];
+  const char *const *keys = key_sets[variant];
+  char group[64] = "", by[64] = "";
+  if (num_keys > 0) {
+    snprintf(group, sizeof group, "%s%s%s, ", keys[0], num_keys > 1 ? ", " : "", num_keys > 1 ? keys[1] : "");
+    snprintf(by, sizeof by, " GROUP BY %s%s%s", keys[0], num_keys > 1 ? ", " : "", num_keys > 1 ? keys[1] : "");
+  }
   md_agg aggs[] = {{MD_AGG_COUNT_ALL, NULL, "n"},      {MD_AGG_COUNT, "d", "nd"},   {MD_AGG_COUNT_DISTINCT, "s", "ds"},
                    {MD_AGG_SUM, "b", "sb"},            {MD_AGG_SUM, "d", "sd"},     {MD_AGG_MIN, "s", "mins"},
-                   {MD_AGG_MAX, "d", "maxd"},          {MD_AGG_MEAN, "b", "avgb"},  {MD_AGG_MIN, "a", "mina"}};
-  char sql[512];
+                   {MD_AGG_MAX, "d", "maxd"},          {MD_AGG_MEAN, "b", "avgb"},  {MD_AGG_MIN, "a", "mina"},
+                   {MD_AGG_COUNT_DISTINCT, "a", "da"}, {MD_AGG_COUNT_DISTINCT, "b", "db"},
+                   {MD_AGG_COUNT_DISTINCT, "big", "dbig"}, {MD_AGG_COUNT_DISTINCT, "d", "dd"}};
+  char sql[768];
   snprintf(sql, sizeof sql,
-           "SELECT %scount(*), count(d), count(DISTINCT s), sum(b), sum(d), min(s), max(d), avg(b), min(a) FROM t1%s",
+           "SELECT %scount(*), count(d), count(DISTINCT s), sum(b), sum(d), min(s), max(d), avg(b), min(a), "
+           "count(DISTINCT a), count(DISTINCT b), count(DISTINCT a * 3000000000 + b), count(DISTINCT d) FROM t1%s",
            group, by);
-  md_plan *plan = md_plan_aggregate(table_plan(t1, ""), keys, num_keys, aggs, 9);
-  expect_same(our_rows(plan), sqlite_rows(db, sql), false, sql, seed);
+  /* big = a * 3e9 + b: distinct values that do not fit 32 bits. */
+  md_expr *exprs[] = {md_col("id"), md_col("a"), md_col("b"), md_col("s"), md_col("d"),
+                      md_add(md_mul(md_col("a"), md_lit_int(3000000000LL)), md_col("b"))};
+  const char *names[] = {"id", "a", "b", "s", "d", "big"};
+  md_plan *input = md_plan_project(table_plan(t1, ""), exprs, names, 6);
+  md_plan *plan = md_plan_aggregate(input, (const char *const *)keys, num_keys, aggs, 13);
+  md_exec_options options = {.threads = 1 + (int)rnd(4)};
+  expect_same(our_rows_with(plan, &options), sqlite_rows(db, sql), false, sql, seed);
 }
 
 static void check_sort(sqlite3 *db, const table *t1, uint64_t seed) {
@@ -317,15 +343,30 @@ static void check_sort(sqlite3 *db, const table *t1, uint64_t seed) {
   expect_same(our_rows(plan), sqlite_rows(db, sql), true, sql, seed);
 }
 
+/* Keys reaching the integer table (a), fixed words with a string (a, s) and
+ * the byte encoding (d, s). */
 static void check_keep_latest(sqlite3 *db, const table *t1, uint64_t seed) {
-  const char *keys[] = {"a", "s"};
-  const char *sql =
-      "SELECT id, a, s, b FROM (SELECT *, row_number() OVER (PARTITION BY a, s ORDER BY b DESC NULLS LAST, id DESC) AS rn "
-      "FROM t1) WHERE rn = 1 OR a IS NULL OR s IS NULL ORDER BY id";
+  static const char *const key_sets[][2] = {{"a", "s"}, {"a", NULL}, {"d", "s"}};
+  int variant = (int)rnd(3);
+  int num_keys = variant == 1 ? 1 : 2;
+  const char *const *keys = key_sets[variant];
+  char sql[512];
+  if (num_keys == 2)
+    snprintf(sql, sizeof sql,
+             "SELECT id, a, s, b FROM (SELECT *, row_number() OVER (PARTITION BY %s, %s ORDER BY b DESC NULLS LAST, id "
+             "DESC) AS rn FROM t1) WHERE rn = 1 OR %s IS NULL OR %s IS NULL ORDER BY id",
+             keys[0], keys[1], keys[0], keys[1]);
+  else
+    snprintf(sql, sizeof sql,
+             "SELECT id, a, s, b FROM (SELECT *, row_number() OVER (PARTITION BY %s ORDER BY b DESC NULLS LAST, id "
+             "DESC) AS rn FROM t1) WHERE rn = 1 OR %s IS NULL ORDER BY id",
+             keys[0], keys[0]);
   md_expr *exprs[] = {md_col("id"), md_col("a"), md_col("s"), md_col("b")};
   const char *names[] = {"id", "a", "s", "b"};
-  md_plan *plan = md_plan_project(md_plan_keep_latest(table_plan(t1, ""), keys, 2, "b"), exprs, names, 4);
-  expect_same(our_rows(plan), sqlite_rows(db, sql), true, sql, seed);
+  md_plan *plan = md_plan_project(md_plan_keep_latest(table_plan(t1, ""), (const char *const *)keys, num_keys, "b"),
+                                  exprs, names, 4);
+  md_exec_options options = {.threads = 1 + (int)rnd(4)};
+  expect_same(our_rows_with(plan, &options), sqlite_rows(db, sql), true, sql, seed);
 }
 
 static void test_engine_agrees_with_sqlite_on_random_tables(void **state) {

@@ -254,6 +254,33 @@ static void test_casts_check_fit_and_name_the_value(void **state) {
   md_batch_free(batch);
 }
 
+/* Trim, upper, lower and nullif hand back their input column (shared) when
+ * nothing changes; the values must be the same either way. */
+static void test_string_functions_on_clean_values_share_their_input(void **state) {
+  (void)state;
+  const char *s[] = {"ABC", "X Y", NULL, "\xc3\xa9T\xc3\xa9", "Q"};
+  const char *names[] = {"s"};
+  md_column *cols[] = {str_col(s, 5)};
+  md_batch *batch = make_batch(1, names, cols);
+  md_expr *exprs[] = {md_trim(md_col("s")), md_upper(md_col("s")), md_nullif(md_col("s"), md_lit_str("")),
+                      md_lower(md_col("s"))};
+  for (int e = 0; e < 4; e++) {
+    md_column *r = eval_ok(exprs[e], batch);
+    if (e < 3) assert_ptr_equal(r, md_batch_column(batch, 0));
+    for (int i = 0; i < 5; i++) {
+      assert_int_equal(col_null(r, i), s[i] == NULL);
+      if (!s[i]) continue;
+      char want[16];
+      snprintf(want, sizeof want, "%s", s[i]);
+      for (char *c = want; e == 3 && *c; c++)
+        if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+      assert_string_equal(col_str(r, i), want);
+    }
+    md_column_free(r);
+  }
+  md_batch_free(batch);
+}
+
 static void test_string_functions_touch_ascii_only_and_count_characters(void **state) {
   (void)state;
   const char *s[] = {" \t\xc3\xa9" "clair\r\n\v\f", "h\xc3\xa9llo", NULL, "", "  "};
@@ -445,6 +472,7 @@ int main(void) {
       cmocka_unit_test(test_comparisons_across_numeric_types_and_strings),
       cmocka_unit_test(test_and_or_not_follow_three_valued_logic),
       cmocka_unit_test(test_is_null_coalesce_nullif_and_case_when),
+      cmocka_unit_test(test_string_functions_on_clean_values_share_their_input),
       cmocka_unit_test(test_casts_check_fit_and_name_the_value),
       cmocka_unit_test(test_string_functions_touch_ascii_only_and_count_characters),
       cmocka_unit_test(test_in_set_is_null_when_unmatched_and_the_set_holds_null),

@@ -1,5 +1,6 @@
-/* test_column_copy.c — md_column_slice_copy and md_column_append_column on
- * flat and nested columns, at byte-unaligned offsets. */
+/* test_column_copy.c — md_column_slice_copy, md_column_append_column,
+ * md_column_append_range and md_column_append_rows on flat and nested
+ * columns, at byte-unaligned offsets. */
 #include "support.h"
 
 #include <stdio.h>
@@ -146,6 +147,56 @@ static void test_copy_slice_of_list_of_structs(void **state) {
   md_column_free(c);
 }
 
+static void test_append_rows_gathers_strings_ints_and_bools_in_any_order(void **state) {
+  (void)state;
+  md_column *strings = strings_with_nulls(40);
+  md_column *ints = md_column_new(md_type_make(MD_TYPE_INT32)), *bools = md_column_new(md_type_make(MD_TYPE_BOOL));
+  for (int i = 0; i < 40; i++) {
+    md_column_append_int(ints, i * 7, NULL);
+    if (i % 5 == 4) md_column_append_null(bools, NULL);
+    else md_column_append_bool(bools, i % 2, NULL);
+  }
+  const int64_t rows[] = {39, 0, 2, 2, 17, 5, 38, 11, 11, 30};
+  const int n = 10;
+  md_column *sources[] = {strings, ints, bools};
+  for (int s = 0; s < 3; s++) {
+    /* dst starts with a few rows so appended offsets and bits must be rebased. */
+    md_column *dst = NULL;
+    assert_int_equal(md_column_slice_copy(sources[s], 3, 3, &dst, NULL), MD_OK);
+    assert_int_equal(md_column_append_rows(dst, sources[s], rows, n, NULL), MD_OK);
+    md_column *expect = NULL;
+    assert_int_equal(md_column_slice_copy(sources[s], 3, 3, &expect, NULL), MD_OK);
+    for (int i = 0; i < n; i++) assert_int_equal(md_column_append_range(expect, sources[s], rows[i], 1, NULL), MD_OK);
+    assert_int_equal(md_column_length(dst), 3 + n);
+    assert_int_equal(md_column_null_count(dst), md_column_null_count(expect));
+    assert_int_equal(md_column_validate(dst, true, NULL), MD_OK);
+    for (int i = 0; i < 3 + n; i++) {
+      assert_int_equal(md_column_is_null(dst, i), md_column_is_null(expect, i));
+      if (md_column_is_null(dst, i)) continue;
+      if (s == 0) {
+        const int32_t *a = md_column_offsets(dst), *b = md_column_offsets(expect);
+        assert_int_equal(a[i + 1] - a[i], b[i + 1] - b[i]);
+        assert_memory_equal(md_column_data(dst) + a[i], md_column_data(expect) + b[i], (size_t)(a[i + 1] - a[i]));
+      } else if (s == 1) {
+        assert_int_equal(((const int32_t *)md_column_values(dst))[i], ((const int32_t *)md_column_values(expect))[i]);
+      } else {
+        assert_int_equal(md_bit_get(md_column_values(dst), i), md_bit_get(md_column_values(expect), i));
+      }
+    }
+    md_column_free(dst);
+    md_column_free(expect);
+  }
+  md_error err;
+  const int64_t bad[] = {1, 40};
+  assert_int_equal(md_column_append_rows(ints, ints, bad, 2, &err), MD_ERR_INVALID);
+  assert_int_equal(md_column_append_range(bools, ints, 0, 1, &err), MD_ERR_SCHEMA);
+  assert_int_equal(md_column_append_range(ints, ints, 39, 2, &err), MD_ERR_INVALID);
+  assert_int_equal(md_column_length(ints), 40);
+  md_column_free(strings);
+  md_column_free(ints);
+  md_column_free(bools);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_copy_slice_of_strings_rebases_offsets),
@@ -153,6 +204,7 @@ int main(void) {
       cmocka_unit_test(test_copy_slice_of_bools_at_odd_offset),
       cmocka_unit_test(test_copy_append_column_joins_nulls_and_values),
       cmocka_unit_test(test_copy_slice_of_list_of_structs),
+      cmocka_unit_test(test_append_rows_gathers_strings_ints_and_bools_in_any_order),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
