@@ -25,6 +25,8 @@ md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *billing = NULL, *out = NULL;
+  static const char *const deps[] = {"silver/billing"};
+  if (hc_skip_unchanged(ctx, cfg, "gold", "grouped_billing", deps, 1)) return MD_OK;
   md_code rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
   if (rc == MD_OK) {
     static const char *const keys[] = {"SOURCE", "SERVICE_MONTH", "TARIFF_CATEGORY"};
@@ -55,6 +57,8 @@ md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *billing = NULL, *payments = NULL, *out = NULL;
+  static const char *const deps[] = {"silver/billing", "silver/bill_payments"};
+  if (hc_skip_unchanged(ctx, cfg, "gold", "outstanding_balances", deps, 2)) return MD_OK;
   md_code rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "bill_payments", &payments, err);
   if (rc == MD_OK) {
@@ -99,6 +103,8 @@ md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *billing = NULL, *payments = NULL, *out = NULL;
+  static const char *const deps[] = {"silver/billing", "silver/bill_payments"};
+  if (hc_skip_unchanged(ctx, cfg, "gold", "monthly_revenue", deps, 2)) return MD_OK;
   md_code rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "bill_payments", &payments, err);
   if (rc == MD_OK) {

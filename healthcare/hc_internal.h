@@ -23,6 +23,20 @@ md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, con
 /* The same for a table partitioned by one column (Hive-style directories). */
 md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
                              md_batch *batch, const char *partition_column, md_error *err);
+/* How hc_write_with writes: overwrite (default) or append, a partition column,
+ * a replaceWhere predicate over it (overwrite only those partitions), and the
+ * bronze high-water mark to record in the commit. */
+#define HC_WATERMARK_KEY "medallion.watermark"
+typedef struct hc_write_spec {
+  bool append;
+  const char *partition_column;
+  const char *replace_where;
+  const char *watermark;
+} hc_write_spec;
+/* hc_write with a spec (NULL: overwrite); batch NULL writes nothing and only
+ * reports the table's current version. */
+md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
+                      const hc_write_spec *spec, md_error *err);
 /* Runs a plan (freed) and gathers its rows. */
 md_code hc_collect(md_plan *plan, md_batch **out, md_error *err);
 /* A plan over one batch (borrowed). */
@@ -71,6 +85,21 @@ md_schema *hc_source_columns(const md_schema *schema);
 /* Sum of a decimal column (unscaled, must fit int64); null values skipped. */
 int64_t hc_decimal_sum(const md_batch *batch, const char *column);
 md_code hc_check_no_identifiers(md_asset_ctx *ctx, const md_batch *batch, const char *table);
+
+/* Incremental runs (hc_incremental.c). The medallion.inputs text of the
+ * table's newest commit (*out malloc'd, NULL when none). */
+md_code hc_commit_inputs(const hc_config *cfg, const char *layer, const char *name, char **out, md_error *err);
+/* The version of table ("silver/billing") listed in inputs, or -1. */
+int64_t hc_input_version(const char *inputs, const char *table);
+/* The latest version of <home>/<table>, or -1 when it is no table. */
+int64_t hc_table_version(const hc_config *cfg, const char *table);
+/* In an incremental run: true when <layer>/<name> was last written from the
+ * current versions of deps, after recording them as inputs and reporting the
+ * table unchanged; the asset then has nothing to do. */
+bool hc_skip_unchanged(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                       const char *const *deps, int num_deps);
+/* Equal row for row over the columns not starting with '_' (any order of columns). */
+bool hc_same_rows(const md_batch *a, const md_batch *b);
 
 md_expr *hc_str_in(const char *column, const char *const *values, int n);
 

@@ -153,23 +153,34 @@ static bool committed_by(const char *path, const char *run_id) {
 
 md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                  md_error *err) {
-  return hc_write_partitioned(ctx, cfg, layer, name, batch, NULL, err);
+  return hc_write_with(ctx, cfg, layer, name, batch, NULL, err);
 }
 
 md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
                              md_batch *batch, const char *partition_column, md_error *err) {
+  hc_write_spec spec = {.partition_column = partition_column};
+  return hc_write_with(ctx, cfg, layer, name, batch, &spec, err);
+}
+
+md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
+                      const hc_write_spec *spec, md_error *err) {
+  static const hc_write_spec plain = {0};
+  if (!spec) spec = &plain;
   char path[HC_PATH_MAX];
   md_code rc = hc_path(cfg, layer, name, path, err);
   if (rc) return rc;
   const char *run_id = md_asset_ctx_run_id(ctx);
   int64_t version = -1, rows = 0, bytes = 0;
-  if (committed_by(path, run_id)) {
-    rc = table_stats(path, &version, &rows, &bytes, err);
+  if (!batch || committed_by(path, run_id)) {
+    /* Nothing to write, or a retry of this run: the table stays as it is. */
+    if (md_delta_is_table(path)) rc = table_stats(path, &version, &rows, &bytes, err);
     if (rc == MD_OK) {
       char note[HC_PATH_MAX + 64];
-      snprintf(note, sizeof note, "%s/%s already written by this run: unchanged", layer, name);
+      snprintf(note, sizeof note, "%s/%s %s: unchanged", layer, name,
+               batch ? "already written by this run" : "has nothing new");
       md_asset_ctx_note(ctx, note);
     }
+    if (!batch) rows = 0;
   } else {
     rc = mkdirs(path, err);
     md_metadata *meta = md_metadata_new();
@@ -177,9 +188,15 @@ md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.run_id", run_id, err);
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.asset", md_asset_ctx_asset(ctx), err);
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.inputs", md_asset_ctx_inputs(ctx), err);
-    md_delta_write_options opts = {.mode = MD_DELTA_OVERWRITE, .commit_metadata = meta};
-    if (partition_column) {
-      opts.partition_by = &partition_column;
+    if (rc == MD_OK && spec->watermark) rc = md_metadata_set(meta, HC_WATERMARK_KEY, spec->watermark, err);
+    /* merge_schema: a source column added later reaches bronze and the rejects
+     * tables as a new nullable column (older rows read as null). */
+    md_delta_write_options opts = {.mode = spec->append ? MD_DELTA_APPEND : MD_DELTA_OVERWRITE,
+                                   .commit_metadata = meta,
+                                   .merge_schema = true,
+                                   .replace_where = spec->replace_where};
+    if (spec->partition_column) {
+      opts.partition_by = &spec->partition_column;
       opts.num_partition_by = 1;
     }
     if (rc == MD_OK) rc = md_delta_write(path, &batch, 1, &opts, &version, err);

@@ -16,6 +16,8 @@ md_code hc_silver_assessments(md_asset_ctx *ctx, void *res, md_error *err) {
   md_batch *bronze = NULL, *dedup = NULL;
   md_schema *src = NULL;
   int64_t expected = 0;
+  static const char *const deps[] = {"bronze/geriatric_assessments_raw"};
+  if (hc_skip_unchanged(ctx, cfg, "silver", "geriatric_assessments", deps, 1)) return MD_OK;
   md_code rc = hc_read(ctx, cfg, "bronze", "geriatric_assessments_raw", &bronze, err);
   if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 1, &dedup, &expected, err);
   if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(dedup))))

@@ -22,6 +22,8 @@ md_code hc_silver_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   md_batch *bronze = NULL, *dedup = NULL, *tariffs = NULL, *pmb = NULL;
   md_schema *src = NULL;
   int64_t expected = 0;
+  static const char *const deps[] = {"bronze/billing_raw", "silver/tariff_codes", "silver/pmb_conditions"};
+  if (hc_skip_unchanged(ctx, cfg, "silver", "billing", deps, 3)) return MD_OK;
   md_code rc = hc_read(ctx, cfg, "bronze", "billing_raw", &bronze, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "tariff_codes", &tariffs, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "pmb_conditions", &pmb, err);

@@ -11,6 +11,8 @@ md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err) {
   md_batch *bronze = NULL, *dedup = NULL, *billing = NULL;
   md_schema *src = NULL;
   int64_t expected = 0;
+  static const char *const deps[] = {"bronze/bill_payments_raw", "silver/billing"};
+  if (hc_skip_unchanged(ctx, cfg, "silver", "bill_payments", deps, 2)) return MD_OK;
   md_code rc = hc_read(ctx, cfg, "bronze", "bill_payments_raw", &bronze, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
   if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 1, &dedup, &expected, err);

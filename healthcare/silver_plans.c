@@ -13,6 +13,8 @@ md_code hc_silver_plans(md_asset_ctx *ctx, void *res, md_error *err) {
   md_batch *bronze = NULL, *dedup = NULL, *pmb = NULL;
   md_schema *src = NULL;
   int64_t expected = 0;
+  static const char *const deps[] = {"bronze/patient_plans_raw", "silver/pmb_conditions"};
+  if (hc_skip_unchanged(ctx, cfg, "silver", "patient_plans", deps, 2)) return MD_OK;
   md_code rc = hc_read(ctx, cfg, "bronze", "patient_plans_raw", &bronze, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "pmb_conditions", &pmb, err);
   if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 1, &dedup, &expected, err);

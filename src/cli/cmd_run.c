@@ -3,7 +3,7 @@
  * print progress and a summary table.
  *
  *   medallion run [--select SEL] [--home DIR] [--source parquet:DIR|firebird:CONN]
- *                 [--as-of YYYY-MM-DD] [--run-id UUID] [--json]
+ *                 [--as-of YYYY-MM-DD] [--run-id UUID] [--incremental] [--json]
  *
  * Environment: MEDALLION_ENV (dev|prod), MEDALLION_HOME, MEDALLION_SOURCE,
  * MEDALLION_AS_OF, MEDALLION_HASH_KEY, MEDALLION_LIBDUCKDB, FIREBIRD_USER,
@@ -29,7 +29,8 @@
 static void usage(FILE *out) {
   fprintf(out,
           "usage: medallion run [--select SEL] [--home DIR] [--source parquet:DIR|firebird:CONN]\n"
-          "                     [--as-of YYYY-MM-DD] [--run-id UUID] [--json]\n"
+          "                     [--as-of YYYY-MM-DD] [--run-id UUID] [--incremental] [--json]\n"
+          "  --incremental: bronze appends only rows newer than each table's last high-water mark\n"
           "  SEL: comma-separated asset or group names; +name adds upstream, name+ downstream\n"
           "  environment: MEDALLION_ENV=dev|prod, MEDALLION_HOME, MEDALLION_SOURCE, MEDALLION_AS_OF,\n"
           "               MEDALLION_HASH_KEY, MEDALLION_LIBDUCKDB, FIREBIRD_USER, FIREBIRD_PASSWORD\n");
@@ -115,7 +116,7 @@ static int fail(const char *msg, const md_error *err) {
 
 int cmd_run(int argc, char **argv) {
   const char *select = NULL, *home = NULL, *source = NULL, *as_of_text = NULL, *run_id = NULL;
-  bool json = false;
+  bool json = false, incremental = false;
   for (int i = 1; i < argc; i++) {
     const char **slot = NULL;
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -124,6 +125,10 @@ int cmd_run(int argc, char **argv) {
     }
     if (strcmp(argv[i], "--json") == 0) {
       json = true;
+      continue;
+    }
+    if (strcmp(argv[i], "--incremental") == 0) {
+      incremental = true;
       continue;
     }
     if (strcmp(argv[i], "--select") == 0) slot = &select;
@@ -204,7 +209,8 @@ int cmd_run(int argc, char **argv) {
                    .key_length = strlen(key),
                    .as_of = as_of,
                    .started_at_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000,
-                   .libduckdb = env("MEDALLION_LIBDUCKDB")};
+                   .libduckdb = env("MEDALLION_LIBDUCKDB"),
+                   .incremental = incremental};
   char as_of_iso[48];
   {
     int64_t z = (int64_t)as_of + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
