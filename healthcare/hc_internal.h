@@ -39,6 +39,8 @@ md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer
                       const hc_write_spec *spec, md_error *err);
 /* Runs a plan (freed) and gathers its rows. */
 md_code hc_collect(md_plan *plan, md_batch **out, md_error *err);
+/* A batch of no rows with this schema. */
+md_code hc_empty_batch(const md_schema *schema, md_batch **out, md_error *err);
 /* A plan over one batch (borrowed). */
 md_plan *hc_scan(md_batch *batch);
 
@@ -68,12 +70,55 @@ typedef struct hc_silver_table {
   const char *partition_by;       /* silver partition column, or NULL */
 } hc_silver_table;
 
-/* Validates `validated` (a plan whose columns include the normalised source
- * columns of source_schema), writes silver/<table> and silver/<table>_rejects,
- * records rejects by reason and the §3 checks. Takes ownership of validated and
- * of the spec's expressions. */
-md_code hc_silver_finish(md_asset_ctx *ctx, const hc_config *cfg, hc_silver_table *spec, md_plan *validated,
-                         const md_schema *source_schema, int64_t distinct_keys_plus_null, md_error *err);
+/* Where a keyed silver table's rows come from (silver_incremental.c). */
+#define HC_MAX_LOOKUPS 2
+typedef struct hc_lookup_dep {
+  const char *table;     /* e.g. "silver/tariff_codes" */
+  const char *column;    /* the code column in this table, its silver and its rejects */
+  const char *code;      /* the code column of the lookup table */
+  const char *value;     /* a value column taken from it, or NULL */
+  bool decides_validity; /* a code leaving the lookup turns silver rows into rejects */
+} hc_lookup_dep;
+
+typedef struct hc_silver_source {
+  const char *table; /* "billing": bronze/billing_raw -> silver/billing + silver/billing_rejects */
+  const char *const *keys;
+  int num_keys;
+  const char *const *silver_keys; /* the key in silver and rejects when it differs, else NULL */
+  const hc_lookup_dep *lookups;
+  int num_lookups;
+  const char *full_if_changed; /* an input whose change means a full recompute, or NULL */
+} hc_silver_source;
+
+/* The rows a silver asset validates. A full recompute: every bronze row,
+ * deduplicated. An incremental run (narrow): only the keys that new bronze
+ * rows or changed lookup codes touch, in keyed form (cfg.patient_nr_is_key),
+ * plus the stored tables they are merged into. */
+typedef struct hc_silver_input {
+  hc_config cfg;
+  const hc_silver_source *source;
+  md_batch *rows;
+  int64_t expected; /* full: distinct non-null keys + null-key rows */
+  bool narrow;
+  md_batch *old_silver, *old_rejects;
+} hc_silver_input;
+
+md_code hc_silver_begin(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver_source *src, hc_silver_input *in,
+                        md_error *err);
+void hc_silver_input_free(hc_silver_input *in);
+/* Narrow runs: merges the recomputed rows into the stored tables and writes
+ * them (a partitioned table only in the partitions that changed); returns the
+ * merged tables and the row count they must add up to. */
+md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
+                               md_batch *rejects_part, const char *partition_by, md_batch **silver_out,
+                               md_batch **rejects_out, int64_t *expected, md_error *err);
+
+/* Validates `validated` (a plan over in->rows with the lookups joined),
+ * writes silver/<table> and silver/<table>_rejects, records rejects by reason
+ * and the §3 checks. Takes ownership of validated and of the spec's
+ * expressions. */
+md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver_table *spec, md_plan *validated,
+                         const md_schema *source_schema, md_error *err);
 /* Normalise then keep-latest on keys; also counts distinct non-null keys plus
  * null-key rows of the normalised rows (for the §3 count check). */
 md_code hc_normalise_dedupe(md_batch *bronze, const char *const *keys, int num_keys, md_batch **out,

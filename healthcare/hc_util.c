@@ -17,7 +17,7 @@ md_code hc_path(const hc_config *cfg, const char *layer, const char *name, char 
   return MD_OK;
 }
 
-static md_code empty_batch(const md_schema *schema, md_batch **out, md_error *err) {
+md_code hc_empty_batch(const md_schema *schema, md_batch **out, md_error *err) {
   int n = md_schema_num_fields(schema);
   md_column **cols = calloc((size_t)n + 1, sizeof *cols);
   md_schema *copy = md_schema_copy(schema);
@@ -62,7 +62,7 @@ md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_err
   }
   if (rc == MD_OK) {
     const md_schema *schema = md_delta_snapshot_schema(snap);
-    if (count == 0) rc = empty_batch(schema, out, err);
+    if (count == 0) rc = hc_empty_batch(schema, out, err);
     else if (count == 1) {
       *out = batches[0];
       count = 0;
@@ -262,5 +262,6 @@ md_expr *hc_str_in(const char *column, const char *const *values, int n) {
 }
 
 md_expr *hc_patient_key(const hc_config *cfg) {
+  if (cfg->patient_nr_is_key) return md_col("PATIENT_NR");
   return md_hmac_sha256_hex(md_col("PATIENT_NR"), cfg->key, cfg->key_length);
 }
