@@ -80,7 +80,7 @@ static __attribute__((unused)) int64_t hci_compare_homes(const char *got_home, c
     char a[4096], b[4096];
     snprintf(a, sizeof a, "%s/%s", got_home, HCI_COMPARED[i]);
     snprintf(b, sizeof b, "%s/%s", want_home, HCI_COMPARED[i]);
-    hct_rows ra = hct_delta_rows(a), rb = hct_delta_rows(b);
+    hct_rows ra = hct_delta_rows_ordered(a, false, NULL, true), rb = hct_delta_rows_ordered(b, false, NULL, true);
     diffs += hct_compare(HCI_COMPARED[i], &ra, &rb);
     rows_free(&ra);
     rows_free(&rb);
