@@ -12,9 +12,15 @@
 md_code hc_path(const hc_config *cfg, const char *layer, const char *name, char out[HC_PATH_MAX], md_error *err);
 /* The whole latest snapshot as one batch; *version (may be NULL) gets its version. */
 md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_error *err);
+/* Only the columns named, in that order (NULL, -1: all). */
+md_code hc_read_table_columns(const char *path, const char *const *columns, int num_columns, md_batch **out,
+                              int64_t *version, md_error *err);
 /* hc_read_table of <home>/<layer>/<name>, recorded as an input of the asset (lineage). */
 md_code hc_read(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch **out,
                 md_error *err);
+/* hc_read of the columns named only (gold reads a few columns of wide tables). */
+md_code hc_read_columns(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                        const char *const *columns, int num_columns, md_batch **out, md_error *err);
 /* Overwrites the table with batch, unless its latest commit was already made
  * by this run (a re-run of the same run id changes nothing); reports rows,
  * version and bytes to ctx. */

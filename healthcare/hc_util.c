@@ -35,6 +35,11 @@ md_code hc_empty_batch(const md_schema *schema, md_batch **out, md_error *err) {
 }
 
 md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_error *err) {
+  return hc_read_table_columns(path, NULL, -1, out, version, err);
+}
+
+md_code hc_read_table_columns(const char *path, const char *const *columns, int num_columns, md_batch **out,
+                              int64_t *version, md_error *err) {
   md_delta_table *table = NULL;
   md_delta_snapshot *snap = NULL;
   md_delta_scan *scan = NULL;
@@ -42,7 +47,7 @@ md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_err
   int count = 0, cap = 0;
   md_code rc = md_delta_table_open(path, &table, err);
   if (rc == MD_OK) rc = md_delta_snapshot_at_version(table, -1, &snap, err);
-  if (rc == MD_OK) rc = md_delta_scan_new(snap, NULL, -1, &scan, err);
+  if (rc == MD_OK) rc = md_delta_scan_new(snap, columns, num_columns, &scan, err);
   if (rc == MD_OK && version) *version = md_delta_snapshot_version(snap);
   while (rc == MD_OK) {
     md_batch *b = NULL;
@@ -60,7 +65,19 @@ md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_err
     }
     batches[count++] = b;
   }
-  if (rc == MD_OK) {
+  if (rc == MD_OK && count == 0 && columns) {
+    /* No rows: the wanted columns of the table schema. */
+    md_schema *wanted = md_schema_new();
+    const md_schema *all = md_delta_snapshot_schema(snap);
+    for (int i = 0; rc == MD_OK && wanted && i < num_columns; i++) {
+      int f = md_schema_find(all, columns[i]);
+      rc = f < 0 ? md_error_set(err, MD_ERR_NOT_FOUND, "no column %s", columns[i])
+                 : md_schema_add(wanted, md_field_copy(md_schema_field(all, f)), err);
+    }
+    if (!wanted) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    if (rc == MD_OK) rc = hc_empty_batch(wanted, out, err);
+    md_schema_free(wanted);
+  } else if (rc == MD_OK) {
     const md_schema *schema = md_delta_snapshot_schema(snap);
     if (count == 0) rc = hc_empty_batch(schema, out, err);
     else if (count == 1) {
@@ -81,10 +98,15 @@ md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_err
 
 md_code hc_read(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch **out,
                 md_error *err) {
+  return hc_read_columns(ctx, cfg, layer, name, NULL, -1, out, err);
+}
+
+md_code hc_read_columns(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                        const char *const *columns, int num_columns, md_batch **out, md_error *err) {
   char path[HC_PATH_MAX], table[256];
   int64_t version = -1;
   md_code rc = hc_path(cfg, layer, name, path, err);
-  if (rc == MD_OK) rc = hc_read_table(path, out, &version, err);
+  if (rc == MD_OK) rc = hc_read_table_columns(path, columns, num_columns, out, &version, err);
   if (rc == MD_OK) {
     snprintf(table, sizeof table, "%s/%s", layer, name);
     md_asset_ctx_input(ctx, table, version);

@@ -14,8 +14,9 @@ md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err) {
   static const char *const deps[] = {"bronze/bill_payments_raw", "silver/billing"};
   if (hc_skip_unchanged(ctx, cfg, "silver", "bill_payments", deps, 2)) return MD_OK;
   static const hc_silver_source source = {"bill_payments", keys, 1, NULL, NULL, 0, "silver/billing"};
+  static const char *const bill_id = "BILL_ID";
   md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
-  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
+  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "billing", &bill_id, 1, &billing, err);
   if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {

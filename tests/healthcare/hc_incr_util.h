@@ -73,6 +73,27 @@ static __attribute__((unused)) int64_t hci_version(const char *home, const char 
   return v;
 }
 
+typedef struct hci_case {
+  char src0[1500], src1[1500], home[1500], full[1500];
+} hci_case;
+
+/* dir/source0 generated (scale, seed) and run incrementally into dir/home
+ * (run_id may be NULL), dir/source1 its update; dir/full is left for a full
+ * refresh. */
+static __attribute__((unused)) void hci_prepare(hci_case *c, const char *dir, double scale, uint64_t seed,
+                                                const char *run_id, double fraction, uint64_t update_seed) {
+  mkdir(dir, 0777);
+  snprintf(c->src0, sizeof c->src0, "%s/source0", dir);
+  snprintf(c->src1, sizeof c->src1, "%s/source1", dir);
+  snprintf(c->home, sizeof c->home, "%s/home", dir);
+  snprintf(c->full, sizeof c->full, "%s/full", dir);
+  md_generate_options g = {{scale, seed, MD_GENERATOR_DEFAULT_AS_OF}, c->src0, NULL, NULL, NULL};
+  md_error err;
+  if (md_generate(&g, &err)) fail_msg("generate: %s", err.message);
+  hci_run_ok(c->src0, c->home, run_id, true, NULL);
+  hci_update(c->src0, c->src1, fraction, update_seed);
+}
+
 /* Number of differing rows over every compared table. */
 static __attribute__((unused)) int64_t hci_compare_homes(const char *got_home, const char *want_home) {
   int64_t diffs = 0;

@@ -139,6 +139,15 @@ static __attribute__((unused)) void hct_load(sqlite3 *db, const char *dir, const
   md_parquet_reader_free(r);
 }
 
+/* Writes batch as the Parquet file path (replacing it). */
+static __attribute__((unused)) void hct_write_parquet(const char *path, const md_batch *batch) {
+  md_parquet_writer *w = NULL;
+  assert_int_equal(md_parquet_writer_open(path, md_batch_schema(batch), NULL, &w, NULL), MD_OK);
+  assert_int_equal(md_parquet_writer_write(w, batch, NULL), MD_OK);
+  assert_int_equal(md_parquet_writer_close(w, NULL), MD_OK);
+  md_parquet_writer_free(w);
+}
+
 /* ------------------------------------------------------------ row text */
 
 typedef struct hct_rows {

@@ -75,18 +75,11 @@ static void test_incremental_runs_equal_full_refresh_seed_3(void **state) {
  * changes no table. */
 static void test_retry_with_same_run_id_appends_nothing_twice(void **state) {
   (void)state;
-  char dir[1400], src0[1500], src1[1500], home[1500], full[1500];
+  char dir[1400];
   snprintf(dir, sizeof dir, "%s/retry", root);
-  mkdir(dir, 0777);
-  snprintf(src0, sizeof src0, "%s/source0", dir);
-  snprintf(src1, sizeof src1, "%s/source1", dir);
-  snprintf(home, sizeof home, "%s/home", dir);
-  snprintf(full, sizeof full, "%s/full", dir);
-  md_generate_options g = {{0.01, 77, MD_GENERATOR_DEFAULT_AS_OF}, src0, NULL, NULL, NULL};
-  md_error err;
-  if (md_generate(&g, &err)) fail_msg("generate: %s", err.message);
-  hci_run_ok(src0, home, NULL, true, NULL);
-  hci_update(src0, src1, 0.05, 78);
+  hci_case c;
+  hci_prepare(&c, dir, 0.01, 77, NULL, 0.05, 78);
+  const char *src1 = c.src1, *home = c.home, *full = c.full;
   const char *run_id = "7d9e2f4c-1b3a-4c5d-8e6f-0a1b2c3d4e5f";
   hci_run_ok(src1, home, run_id, true, "bronze");
   int64_t billing_v = hci_version(home, "bronze/billing_raw");
@@ -147,21 +140,15 @@ static int64_t lines_with_new_codes(const char *home, const char *table, const c
 
 static void test_new_tariff_code_makes_earlier_unknown_lines_valid(void **state) {
   (void)state;
-  char dir[1400], src0[1500], src1[1500], home[1500];
+  char dir[1400];
   snprintf(dir, sizeof dir, "%s/tariff", root);
-  mkdir(dir, 0777);
-  snprintf(src0, sizeof src0, "%s/source0", dir);
-  snprintf(src1, sizeof src1, "%s/source1", dir);
-  snprintf(home, sizeof home, "%s/home", dir);
-  md_generate_options g = {{0.02, 5, MD_GENERATOR_DEFAULT_AS_OF}, src0, NULL, NULL, NULL};
-  md_error err;
-  if (md_generate(&g, &err)) fail_msg("generate: %s", err.message);
-  hci_run_ok(src0, home, NULL, true, NULL);
+  hci_case c;
+  /* A tiny update: the old lines with 9900/9901 are not in it, only the new codes. */
+  hci_prepare(&c, dir, 0.02, 5, NULL, 0.001, 6);
+  const char *src1 = c.src1, *home = c.home;
   int64_t unknown = lines_with_new_codes(home, "billing_rejects", "unknown_tariff_code");
   assert_true(unknown > 0);
   assert_int_equal(lines_with_new_codes(home, "billing", NULL), 0);
-  /* A tiny update: the old lines with 9900/9901 are not in it, only the new codes. */
-  hci_update(src0, src1, 0.001, 6);
   hci_run_ok(src1, home, NULL, true, NULL);
   assert_int_equal(lines_with_new_codes(home, "billing_rejects", "unknown_tariff_code"), 0);
   assert_true(lines_with_new_codes(home, "billing", NULL) >= unknown);

@@ -9,12 +9,14 @@
 #include "support.h"
 #include "hc_incr_util.h"
 
-static char root[1024], src0[1200], src1[1200], home[1200];
+static char root[1024];
+static hci_case c;
+static const char *src0 = c.src0, *src1 = c.src1, *home = c.home;
 static const char *FIRST_RUN = "0b6c1f0e-7a1d-4c2b-9e3f-5a6b7c8d9e01";
 
 /* Reads <dir>/<table>.parquet whole. */
 static md_batch *read_source(const char *dir, const char *table) {
-  char path[1400];
+  char path[1600];
   snprintf(path, sizeof path, "%s/%s.parquet", dir, table);
   md_parquet_reader *r = NULL;
   md_error err;
@@ -57,13 +59,9 @@ static void rewrite_source(const char *dir, const char *table, const char *colum
   md_error err;
   if (md_plan_collect(p, NULL, &out, &err)) fail_msg("%s", err.message);
   md_plan_free(p);
-  char path[1400];
+  char path[1600];
   snprintf(path, sizeof path, "%s/%s.parquet", dir, table);
-  md_parquet_writer *w = NULL;
-  assert_int_equal(md_parquet_writer_open(path, md_batch_schema(out), NULL, &w, NULL), MD_OK);
-  assert_int_equal(md_parquet_writer_write(w, out, NULL), MD_OK);
-  assert_int_equal(md_parquet_writer_close(w, NULL), MD_OK);
-  md_parquet_writer_free(w);
+  hct_write_parquet(path, out);
   md_batch_free(out);
   md_batch_free(b);
 }
@@ -90,7 +88,7 @@ static void test_new_source_column_evolves_bronze_and_old_rows_read_null(void **
   rewrite_source(src1, "patients", "PREFERRED_LANGUAGE", md_case_when(cond, val, 1, NULL));
   hci_run_ok(src1, home, NULL, true, NULL);
 
-  char path[1400];
+  char path[1600];
   snprintf(path, sizeof path, "%s/bronze/patients_raw", home);
   md_delta_table *t = NULL;
   md_delta_snapshot *s = NULL;
@@ -124,10 +122,8 @@ static void test_new_source_column_evolves_bronze_and_old_rows_read_null(void **
   md_delta_table_free(t);
   assert_true(old_rows > 0 && new_rows > 0);
 
-  char full[1400];
-  snprintf(full, sizeof full, "%s/full", root);
-  hci_run_ok(src1, full, NULL, false, NULL);
-  assert_int_equal(hci_compare_homes(home, full), 0);
+  hci_run_ok(src1, c.full, NULL, false, NULL);
+  assert_int_equal(hci_compare_homes(home, c.full), 0);
 }
 
 static void test_incompatible_type_fails_naming_table_column_and_types(void **state) {
@@ -157,14 +153,7 @@ static void test_incompatible_type_fails_naming_table_column_and_types(void **st
 
 int main(void) {
   snprintf(root, sizeof root, "%s", test_temp_dir("healthcare_schema_evolution"));
-  snprintf(src0, sizeof src0, "%s/source0", root);
-  snprintf(src1, sizeof src1, "%s/source1", root);
-  snprintf(home, sizeof home, "%s/home", root);
-  md_generate_options g = {{0.005, 3, MD_GENERATOR_DEFAULT_AS_OF}, src0, NULL, NULL, NULL};
-  md_error err;
-  if (md_generate(&g, &err)) fail_msg("generate: %s", err.message);
-  hci_run_ok(src0, home, FIRST_RUN, true, NULL);
-  hci_update(src0, src1, 0.05, 4);
+  hci_prepare(&c, root, 0.005, 3, FIRST_RUN, 0.05, 4);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_new_source_column_evolves_bronze_and_old_rows_read_null),
       cmocka_unit_test(test_incompatible_type_fails_naming_table_column_and_types),
