@@ -1,6 +1,7 @@
 /* hc_incremental.c — what incremental runs need to know about tables they
  * already wrote: whether an asset's inputs moved since its last commit (the
- * medallion.inputs key of that commit lists them as table@version), and
+ * medallion.inputs key of that commit lists them as table@version, and
+ * medallion.as_of the logical date it was computed for), and
  * whether a freshly computed small table equals the stored one (so an
  * unchanged reference table makes no new version and downstream assets see
  * no change). */
@@ -25,7 +26,11 @@ md_code hc_commit_inputs(const hc_config *cfg, const char *layer, const char *na
   if (n > 0) {
     md_delta_commit_info info;
     md_delta_history_entry(h, n - 1, &info);
-    const char *at = info.commit_info ? strstr(info.commit_info, INPUTS_KEY) : NULL;
+    /* Results depend on as_of (future dates, ages, active plans, aging): a
+     * commit made for another as_of counts as made from other inputs. */
+    char as_of[64];
+    snprintf(as_of, sizeof as_of, "\"%s\":\"%d\"", HC_AS_OF_KEY, (int)cfg->as_of);
+    const char *at = info.commit_info && strstr(info.commit_info, as_of) ? strstr(info.commit_info, INPUTS_KEY) : NULL;
     if (at) {
       at += sizeof INPUTS_KEY - 1;
       const char *end = strchr(at, '"');

@@ -33,6 +33,7 @@ md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char
  * a replaceWhere predicate over it (overwrite only those partitions), and the
  * bronze high-water mark to record in the commit. */
 #define HC_WATERMARK_KEY "medallion.watermark"
+#define HC_AS_OF_KEY "medallion.as_of" /* date32 days, every commit */
 typedef struct hc_write_spec {
   bool append;
   const char *partition_column;
@@ -138,7 +139,8 @@ int64_t hc_decimal_sum(const md_batch *batch, const char *column);
 md_code hc_check_no_identifiers(md_asset_ctx *ctx, const md_batch *batch, const char *table);
 
 /* Incremental runs (hc_incremental.c). The medallion.inputs text of the
- * table's newest commit (*out malloc'd, NULL when none). */
+ * table's newest commit (*out malloc'd), NULL when none or when that commit
+ * was made for another as_of. */
 md_code hc_commit_inputs(const hc_config *cfg, const char *layer, const char *name, char **out, md_error *err);
 /* The version of table ("silver/billing") listed in inputs, or -1. */
 int64_t hc_input_version(const char *inputs, const char *table);

@@ -211,6 +211,9 @@ md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.asset", md_asset_ctx_asset(ctx), err);
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.inputs", md_asset_ctx_inputs(ctx), err);
     if (rc == MD_OK && spec->watermark) rc = md_metadata_set(meta, HC_WATERMARK_KEY, spec->watermark, err);
+    char as_of[16];
+    snprintf(as_of, sizeof as_of, "%d", (int)cfg->as_of);
+    if (rc == MD_OK) rc = md_metadata_set(meta, HC_AS_OF_KEY, as_of, err);
     /* merge_schema: a source column added later reaches bronze and the rejects
      * tables as a new nullable column (older rows read as null). */
     md_delta_write_options opts = {.mode = spec->append ? MD_DELTA_APPEND : MD_DELTA_OVERWRITE,

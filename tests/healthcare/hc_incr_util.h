@@ -21,6 +21,9 @@ static const char *const HCI_COMPARED[] = {
     "gold/outstanding_balances",    "gold/monthly_revenue"};
 #define HCI_NUM_COMPARED ((int)(sizeof HCI_COMPARED / sizeof *HCI_COMPARED))
 
+/* The as_of of the runs below; a test may move it. */
+static int32_t hci_as_of = MD_GENERATOR_DEFAULT_AS_OF;
+
 static __attribute__((unused)) md_run *hci_run(const char *source_dir, const char *home, const char *run_id,
                                                bool incremental, const char *selection) {
   mkdir(home, 0777);
@@ -30,7 +33,7 @@ static __attribute__((unused)) md_run *hci_run(const char *source_dir, const cha
   md_pipeline *p = NULL;
   if (hc_pipeline_build(&p, &err)) fail_msg("build: %s", err.message);
   hc_config cfg = {.home = home, .source = source, .source_system = md_source_kind(source), .key = HC_TEST_KEY,
-                   .key_length = strlen(HC_TEST_KEY), .as_of = MD_GENERATOR_DEFAULT_AS_OF,
+                   .key_length = strlen(HC_TEST_KEY), .as_of = hci_as_of,
                    .started_at_us = 1782777600000000LL, .libduckdb = "/nonexistent/libduckdb.so",
                    .incremental = incremental};
   md_run_options o = {.run_id = run_id, .home = home, .resources = &cfg, .selection = selection};

@@ -154,11 +154,29 @@ static void test_new_tariff_code_makes_earlier_unknown_lines_valid(void **state)
   assert_true(lines_with_new_codes(home, "billing", NULL) >= unknown);
 }
 
+/* A later as_of changes unchanged rows (future service dates become valid,
+ * ages and active plans move): an incremental run on the same source must
+ * still equal a full refresh for that date. */
+static void test_incremental_run_with_later_as_of_equals_full_refresh(void **state) {
+  (void)state;
+  char dir[1400], full[1500];
+  snprintf(dir, sizeof dir, "%s/as_of", root);
+  hci_case c;
+  hci_prepare(&c, dir, 0.01, 12, NULL, 0.02, 13);
+  hci_as_of = MD_GENERATOR_DEFAULT_AS_OF + 200;
+  hci_run_ok(c.src1, c.home, NULL, true, NULL);
+  snprintf(full, sizeof full, "%s/full_later", dir);
+  hci_run_ok(c.src1, full, NULL, false, NULL);
+  hci_as_of = MD_GENERATOR_DEFAULT_AS_OF;
+  assert_int_equal(hci_compare_homes(c.home, full), 0);
+}
+
 int main(void) {
   snprintf(root, sizeof root, "%s", test_temp_dir("healthcare_incremental"));
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_new_tariff_code_makes_earlier_unknown_lines_valid),
       cmocka_unit_test(test_retry_with_same_run_id_appends_nothing_twice),
+      cmocka_unit_test(test_incremental_run_with_later_as_of_equals_full_refresh),
       cmocka_unit_test(test_incremental_runs_equal_full_refresh_seed_1),
       cmocka_unit_test(test_incremental_runs_equal_full_refresh_seed_2),
       cmocka_unit_test(test_incremental_runs_equal_full_refresh_seed_3),
