@@ -278,8 +278,7 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
     num_parts = 0;
     rc = hc_collect(md_plan_union(both, 2), &in->rows, err);
   } else if (rc == MD_OK && ok) {
-    num_parts = 0;
-    in->rows = keyed;
+    in->rows = keyed; /* parts[0], a scan over it, is freed below */
     keyed = NULL;
   }
   for (int i = 0; i < num_parts; i++) md_plan_free(parts[i]);

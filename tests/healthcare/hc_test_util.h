@@ -243,7 +243,7 @@ static __attribute__((unused)) hct_rows hct_delta_rows_ordered(const char *path,
   md_delta_scan_free(scan);
   md_delta_snapshot_free(s);
   md_delta_table_free(t);
-  qsort(out.rows, (size_t)out.count, sizeof *out.rows, cmp_str);
+  if (out.count) qsort(out.rows, (size_t)out.count, sizeof *out.rows, cmp_str);
   return out;
 }
 
