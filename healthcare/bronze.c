@@ -1,6 +1,15 @@
 /* bronze.c — the bronze assets (PIPELINE.md §2): every source table copied as
  * read, in source order, plus _source_system, _run_id and _ingested_at; a full
- * refresh overwrites the table. */
+ * refresh overwrites the table.
+ *
+ * Incremental runs append only the rows whose UPDATED_AT is newer than the
+ * table's high-water mark. The mark lives in the Delta log itself (commitInfo
+ * key medallion.watermark of the commit that wrote it), so it moves exactly
+ * when the rows it covers are committed: a crash before the commit leaves the
+ * old mark, and a retry of the same run finds its own commit and appends
+ * nothing (hc_write_with). Reference tables have no UPDATED_AT and are always
+ * refreshed in full. A source column added later evolves the bronze schema
+ * (older rows read as null); a changed type or a dropped column fails. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,27 +107,75 @@ static md_code check_schema(const hc_config *cfg, const char *table, const md_sc
                         md_field_name(f), b, a);
     }
   }
-  for (int j = 0; rc == MD_OK && j < md_schema_num_fields(data); j++)
-    if (md_schema_find(have, md_field_name(md_schema_field(data, j))) < 0)
-      rc = md_error_set(err, MD_ERR_UNSUPPORTED, "source table %s: new column %s (bronze schema evolution is not "
-                        "implemented yet)", table, md_field_name(md_schema_field(data, j)));
   md_delta_snapshot_free(snap);
   md_delta_table_free(t);
   return rc;
+}
+
+/* The high-water mark recorded by the newest commit that has one; false when
+ * none has (a new table, or one written before marks were recorded). */
+static bool read_watermark(const char *path, int64_t *out) {
+  if (!md_delta_is_table(path)) return false;
+  md_delta_table *t = NULL;
+  md_delta_history *h = NULL;
+  bool found = false;
+  static const char needle[] = "\"" HC_WATERMARK_KEY "\":\"";
+  if (md_delta_table_open(path, &t, NULL) == MD_OK && md_delta_table_history(t, &h, NULL) == MD_OK) {
+    for (int64_t i = md_delta_history_count(h) - 1; i >= 0 && !found; i--) {
+      md_delta_commit_info info;
+      md_delta_history_entry(h, i, &info);
+      const char *at = info.commit_info ? strstr(info.commit_info, needle) : NULL;
+      if (!at) continue;
+      char *end = NULL;
+      long long v = strtoll(at + sizeof needle - 1, &end, 10);
+      if (end && *end == '"') {
+        *out = v;
+        found = true;
+      }
+    }
+  }
+  md_delta_history_free(h);
+  md_delta_table_free(t);
+  return found;
+}
+
+/* Raises *mark to the greatest non-null UPDATED_AT of batch. */
+static void raise_watermark(const md_batch *batch, bool *have, int64_t *mark) {
+  int c = md_schema_find(md_batch_schema(batch), "UPDATED_AT");
+  if (c < 0) return;
+  const md_column *col = md_batch_column(batch, c);
+  if (md_column_type(col).id != MD_TYPE_TIMESTAMP) return;
+  const int64_t *v = md_column_values(col);
+  for (int64_t r = 0; r < md_column_length(col); r++) {
+    if (md_column_is_null(col, r)) continue;
+    if (!*have || v[r] > *mark) *mark = v[r];
+    *have = true;
+  }
+}
+
+static bool is_reference_table(const char *table) {
+  return strcmp(table, "tariff_codes") == 0 || strcmp(table, "pmb_conditions") == 0;
 }
 
 static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char *table, md_error *err) {
   md_source_stream *stream = NULL;
   md_batch **batches = NULL, *all = NULL;
   int count = 0, cap = 0;
-  char origin[160];
+  char origin[160], name[128], path[HC_PATH_MAX];
   snprintf(origin, sizeof origin, "source:%s/%s", cfg->source_system, table);
+  snprintf(name, sizeof name, "%s_raw", table);
   md_asset_ctx_input(ctx, origin, 0);
-  md_code rc = md_source_scan(cfg->source, table, NULL, &stream, err);
+  md_code rc = hc_path(cfg, "bronze", name, path, err);
+  int64_t mark = 0;
+  bool append = rc == MD_OK && cfg->incremental && !is_reference_table(table) && read_watermark(path, &mark);
+  bool have_mark = append;
+  md_source_scan_options scan = {.has_watermark = append, .watermark = mark};
+  if (rc == MD_OK) rc = md_source_scan(cfg->source, table, &scan, &stream, err);
   while (rc == MD_OK) {
     md_batch *b = NULL, *wb = NULL;
     rc = md_source_stream_next(stream, &b, err);
     if (rc || !b) break;
+    raise_watermark(b, &have_mark, &mark);
     rc = with_metadata(cfg, md_asset_ctx_run_id(ctx), b, &wb, err);
     md_batch_free(b);
     if (rc) break;
@@ -144,10 +201,22 @@ static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char 
   for (int i = 0; i < count; i++) md_batch_free(batches[i]);
   free(batches);
   md_source_stream_free(stream);
+  if (rc == MD_OK && is_reference_table(table) && cfg->incremental && md_delta_is_table(path)) {
+    /* A reference table equal to its bronze copy is not rewritten: downstream
+     * assets then see no new version. */
+    md_batch *old = NULL;
+    if (hc_read_table(path, &old, NULL, NULL) == MD_OK && hc_same_rows(old, all)) {
+      md_batch_free(all);
+      all = NULL;
+    }
+    md_batch_free(old);
+  }
   if (rc == MD_OK) {
-    char name[128];
-    snprintf(name, sizeof name, "%s_raw", table);
-    rc = hc_write(ctx, cfg, "bronze", name, all, err);
+    char mark_text[32];
+    snprintf(mark_text, sizeof mark_text, "%lld", (long long)mark);
+    hc_write_spec spec = {.append = append, .watermark = have_mark ? mark_text : NULL};
+    /* An incremental run without newer rows commits nothing. */
+    rc = hc_write_with(ctx, cfg, "bronze", name, !all || (append && md_batch_num_rows(all) == 0) ? NULL : all, &spec, err);
   }
   md_batch_free(all);
   if (rc) md_error_context(err, "bronze %s", table);

@@ -25,7 +25,10 @@ md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *billing = NULL, *out = NULL;
-  md_code rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
+  static const char *const deps[] = {"silver/billing"};
+  if (hc_skip_unchanged(ctx, cfg, "gold", "grouped_billing", deps, 1)) return MD_OK;
+  static const char *const used[] = {"SOURCE", "SERVICE_MONTH", "TARIFF_CATEGORY", "BILL_ID", "PATIENT_KEY", "AMOUNT"};
+  md_code rc = hc_read_columns(ctx, cfg, "silver", "billing", used, 6, &billing, err);
   if (rc == MD_OK) {
     static const char *const keys[] = {"SOURCE", "SERVICE_MONTH", "TARIFF_CATEGORY"};
     md_agg aggs[] = {{MD_AGG_COUNT_ALL, NULL, "LINE_COUNT"},
@@ -55,8 +58,12 @@ md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *billing = NULL, *payments = NULL, *out = NULL;
-  md_code rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
-  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "bill_payments", &payments, err);
+  static const char *const deps[] = {"silver/billing", "silver/bill_payments"};
+  if (hc_skip_unchanged(ctx, cfg, "gold", "outstanding_balances", deps, 2)) return MD_OK;
+  static const char *const bill_cols[] = {"BILL_ID", "AMOUNT", "SERVICE_DATE", "SOURCE", "MEDICAL_AID"};
+  static const char *const paid_cols[] = {"BILL_ID", "AMOUNT"};
+  md_code rc = hc_read_columns(ctx, cfg, "silver", "billing", bill_cols, 5, &billing, err);
+  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "bill_payments", paid_cols, 2, &payments, err);
   if (rc == MD_OK) {
     const char *bill = "BILL_ID";
     md_agg per_bill[] = {{MD_AGG_SUM, "AMOUNT", "BILLED"},
@@ -99,8 +106,12 @@ md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *billing = NULL, *payments = NULL, *out = NULL;
-  md_code rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
-  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "bill_payments", &payments, err);
+  static const char *const deps[] = {"silver/billing", "silver/bill_payments"};
+  if (hc_skip_unchanged(ctx, cfg, "gold", "monthly_revenue", deps, 2)) return MD_OK;
+  static const char *const bill_cols[] = {"SERVICE_MONTH", "AMOUNT"};
+  static const char *const paid_cols[] = {"PAYMENT_DATE", "AMOUNT"};
+  md_code rc = hc_read_columns(ctx, cfg, "silver", "billing", bill_cols, 2, &billing, err);
+  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "bill_payments", paid_cols, 2, &payments, err);
   if (rc == MD_OK) {
     const char *month = "MONTH";
     md_expr *be[] = {md_col("SERVICE_MONTH"), md_col("AMOUNT")};

@@ -9,10 +9,14 @@ md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   md_batch *patients = NULL, *plans = NULL, *assessments = NULL, *billing = NULL, *out = NULL;
+  static const char *const deps[] = {"silver/patients", "silver/patient_plans", "silver/geriatric_assessments",
+                                     "silver/billing"};
+  if (hc_skip_unchanged(ctx, cfg, "gold", "pmb_geriatric", deps, 4)) return MD_OK;
   md_code rc = hc_read(ctx, cfg, "silver", "patients", &patients, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "patient_plans", &plans, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "geriatric_assessments", &assessments, err);
-  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
+  static const char *const bill_cols[] = {"PATIENT_KEY", "SERVICE_DATE", "AMOUNT"};
+  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "billing", bill_cols, 3, &billing, err);
   if (rc == MD_OK) {
     const char *pk = "PATIENT_KEY";
     md_plan *pmb_plans = md_plan_filter(hc_scan(plans), md_and(md_col("IS_ACTIVE"), md_col("IS_PMB")));

@@ -12,9 +12,15 @@
 md_code hc_path(const hc_config *cfg, const char *layer, const char *name, char out[HC_PATH_MAX], md_error *err);
 /* The whole latest snapshot as one batch; *version (may be NULL) gets its version. */
 md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_error *err);
+/* Only the columns named, in that order (NULL, -1: all). */
+md_code hc_read_table_columns(const char *path, const char *const *columns, int num_columns, md_batch **out,
+                              int64_t *version, md_error *err);
 /* hc_read_table of <home>/<layer>/<name>, recorded as an input of the asset (lineage). */
 md_code hc_read(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch **out,
                 md_error *err);
+/* hc_read of the columns named only (gold reads a few columns of wide tables). */
+md_code hc_read_columns(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                        const char *const *columns, int num_columns, md_batch **out, md_error *err);
 /* Overwrites the table with batch, unless its latest commit was already made
  * by this run (a re-run of the same run id changes nothing); reports rows,
  * version and bytes to ctx. */
@@ -23,14 +29,29 @@ md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, con
 /* The same for a table partitioned by one column (Hive-style directories). */
 md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
                              md_batch *batch, const char *partition_column, md_error *err);
-/* The latest version of <home>/<layer>/<name>, -1 when it is not a table yet. */
-int64_t hc_table_version(const hc_config *cfg, const char *layer, const char *name);
 /* Commits the rows of an earlier version again (nothing when version < 0 or
  * it is already the latest): a failed asset undoes its first table's write. */
 md_code hc_restore(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, int64_t version,
                    md_error *err);
+/* How hc_write_with writes: overwrite (default) or append, a partition column,
+ * a replaceWhere predicate over it (overwrite only those partitions), and the
+ * bronze high-water mark to record in the commit. */
+#define HC_WATERMARK_KEY "medallion.watermark"
+#define HC_AS_OF_KEY "medallion.as_of" /* date32 days, every commit */
+typedef struct hc_write_spec {
+  bool append;
+  const char *partition_column;
+  const char *replace_where;
+  const char *watermark;
+} hc_write_spec;
+/* hc_write with a spec (NULL: overwrite); batch NULL writes nothing and only
+ * reports the table's current version. */
+md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
+                      const hc_write_spec *spec, md_error *err);
 /* Runs a plan (freed) and gathers its rows. */
 md_code hc_collect(md_plan *plan, md_batch **out, md_error *err);
+/* A batch of no rows with this schema. */
+md_code hc_empty_batch(const md_schema *schema, md_batch **out, md_error *err);
 /* A plan over one batch (borrowed). */
 md_plan *hc_scan(md_batch *batch);
 
@@ -60,12 +81,55 @@ typedef struct hc_silver_table {
   const char *partition_by;       /* silver partition column, or NULL */
 } hc_silver_table;
 
-/* Validates `validated` (a plan whose columns include the normalised source
- * columns of source_schema), writes silver/<table> and silver/<table>_rejects,
- * records rejects by reason and the §3 checks. Takes ownership of validated and
- * of the spec's expressions. */
-md_code hc_silver_finish(md_asset_ctx *ctx, const hc_config *cfg, hc_silver_table *spec, md_plan *validated,
-                         const md_schema *source_schema, int64_t distinct_keys_plus_null, md_error *err);
+/* Where a keyed silver table's rows come from (silver_incremental.c). */
+#define HC_MAX_LOOKUPS 2
+typedef struct hc_lookup_dep {
+  const char *table;     /* e.g. "silver/tariff_codes" */
+  const char *column;    /* the code column in this table, its silver and its rejects */
+  const char *code;      /* the code column of the lookup table */
+  const char *value;     /* a value column taken from it, or NULL */
+  bool decides_validity; /* a code leaving the lookup turns silver rows into rejects */
+} hc_lookup_dep;
+
+typedef struct hc_silver_source {
+  const char *table; /* "billing": bronze/billing_raw -> silver/billing + silver/billing_rejects */
+  const char *const *keys;
+  int num_keys;
+  const char *const *silver_keys; /* the key in silver and rejects when it differs, else NULL */
+  const hc_lookup_dep *lookups;
+  int num_lookups;
+  const char *full_if_changed; /* an input whose change means a full recompute, or NULL */
+} hc_silver_source;
+
+/* The rows a silver asset validates. A full recompute: every bronze row,
+ * deduplicated. An incremental run (narrow): only the keys that new bronze
+ * rows or changed lookup codes touch, in keyed form (cfg.patient_nr_is_key),
+ * plus the stored tables they are merged into. */
+typedef struct hc_silver_input {
+  hc_config cfg;
+  const hc_silver_source *source;
+  md_batch *rows;
+  int64_t expected; /* full: distinct non-null keys + null-key rows */
+  bool narrow;
+  md_batch *old_silver, *old_rejects;
+} hc_silver_input;
+
+md_code hc_silver_begin(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver_source *src, hc_silver_input *in,
+                        md_error *err);
+void hc_silver_input_free(hc_silver_input *in);
+/* Narrow runs: merges the recomputed rows into the stored tables and writes
+ * them (a partitioned table only in the partitions that changed); returns the
+ * merged tables and the row count they must add up to. */
+md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
+                               md_batch *rejects_part, const char *partition_by, md_batch **silver_out,
+                               md_batch **rejects_out, int64_t *expected, md_error *err);
+
+/* Validates `validated` (a plan over in->rows with the lookups joined),
+ * writes silver/<table> and silver/<table>_rejects, records rejects by reason
+ * and the §3 checks. Takes ownership of validated and of the spec's
+ * expressions. */
+md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver_table *spec, md_plan *validated,
+                         const md_schema *source_schema, md_error *err);
 /* Normalise then keep-latest on keys; also counts distinct non-null keys plus
  * null-key rows of the normalised rows (for the §3 count check). */
 md_code hc_normalise_dedupe(md_batch *bronze, const char *const *keys, int num_keys, md_batch **out,
@@ -77,6 +141,22 @@ md_schema *hc_source_columns(const md_schema *schema);
 /* Sum of a decimal column (unscaled, must fit int64); null values skipped. */
 int64_t hc_decimal_sum(const md_batch *batch, const char *column);
 md_code hc_check_no_identifiers(md_asset_ctx *ctx, const md_batch *batch, const char *table);
+
+/* Incremental runs (hc_incremental.c). The medallion.inputs text of the
+ * table's newest commit (*out malloc'd), NULL when none or when that commit
+ * was made for another as_of. */
+md_code hc_commit_inputs(const hc_config *cfg, const char *layer, const char *name, char **out, md_error *err);
+/* The version of table ("silver/billing") listed in inputs, or -1. */
+int64_t hc_input_version(const char *inputs, const char *table);
+/* The latest version of <home>/<table>, or -1 when it is no table. */
+int64_t hc_table_version(const hc_config *cfg, const char *table);
+/* In an incremental run: true when <layer>/<name> was last written from the
+ * current versions of deps, after recording them as inputs and reporting the
+ * table unchanged; the asset then has nothing to do. */
+bool hc_skip_unchanged(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                       const char *const *deps, int num_deps);
+/* Equal row for row over the columns not starting with '_' (any order of columns). */
+bool hc_same_rows(const md_batch *a, const md_batch *b);
 
 md_expr *hc_str_in(const char *column, const char *const *values, int n);
 

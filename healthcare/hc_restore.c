@@ -10,20 +10,13 @@
 
 #include "hc_internal.h"
 
-int64_t hc_table_version(const hc_config *cfg, const char *layer, const char *name) {
-  char path[HC_PATH_MAX];
-  if (hc_path(cfg, layer, name, path, NULL) || !md_delta_is_table(path)) return -1;
-  md_delta_table *t = NULL;
-  int64_t v = md_delta_table_open(path, &t, NULL) == MD_OK ? md_delta_table_latest_version(t) : -1;
-  md_delta_table_free(t);
-  return v;
-}
-
 md_code hc_restore(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, int64_t version,
                    md_error *err) {
   char path[HC_PATH_MAX];
   md_code rc = hc_path(cfg, layer, name, path, err);
-  if (rc || version < 0 || hc_table_version(cfg, layer, name) == version) return rc;
+  char table[HC_PATH_MAX];
+  snprintf(table, sizeof table, "%s/%s", layer, name);
+  if (rc || version < 0 || hc_table_version(cfg, table) == version) return rc;
   md_delta_table *t = NULL;
   md_delta_snapshot *s = NULL;
   md_plan *plan = NULL;

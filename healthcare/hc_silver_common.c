@@ -132,8 +132,10 @@ static md_code check_keys_unique(md_asset_ctx *ctx, md_batch *silver, const hc_s
   return MD_OK;
 }
 
-md_code hc_silver_finish(md_asset_ctx *ctx, const hc_config *cfg, hc_silver_table *spec, md_plan *validated,
-                         const md_schema *source_schema, int64_t expected, md_error *err) {
+md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver_table *spec, md_plan *validated,
+                         const md_schema *source_schema, md_error *err) {
+  const hc_config *cfg = &in->cfg;
+  int64_t expected = in->expected;
   md_schema *vs = NULL;
   md_batch *all = NULL, *silver = NULL, *rejects = NULL;
   md_expr **conds = NULL, **vals = NULL, **pe = NULL;
@@ -214,13 +216,25 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_config *cfg, hc_silver_tabl
   }
   char rejects_name[128];
   snprintf(rejects_name, sizeof rejects_name, "%s_rejects", spec->table);
-  /* The rejects table first, so the asset's headline numbers are silver's;
-   * if silver then fails, rejects goes back to its previous rows. */
-  int64_t rejects_before = hc_table_version(cfg, "silver", rejects_name);
-  if (rc == MD_OK) rc = hc_write(ctx, cfg, "silver", rejects_name, rejects, err);
-  if (rc == MD_OK) rc = report_rejects(ctx, rejects, err);
-  if (rc == MD_OK) rc = hc_write_partitioned(ctx, cfg, "silver", spec->table, silver, spec->partition_by, err);
+  /* If the silver write fails after the rejects write, rejects goes back to
+   * its previous rows, so a failed asset leaves both tables as they were. */
+  char rejects_table[160];
+  snprintf(rejects_table, sizeof rejects_table, "silver/%s", rejects_name);
+  int64_t rejects_before = hc_table_version(cfg, rejects_table);
+  if (rc == MD_OK && in->narrow) {
+    md_batch *part_silver = silver, *part_rejects = rejects;
+    silver = rejects = NULL;
+    rc = hc_silver_write_narrow(ctx, in, part_silver, part_rejects, spec->partition_by, &silver, &rejects, &expected,
+                                err);
+    md_batch_free(part_silver);
+    md_batch_free(part_rejects);
+  } else {
+    /* The rejects table first, so the asset's headline numbers are silver's. */
+    if (rc == MD_OK) rc = hc_write(ctx, cfg, "silver", rejects_name, rejects, err);
+    if (rc == MD_OK) rc = hc_write_partitioned(ctx, cfg, "silver", spec->table, silver, spec->partition_by, err);
+  }
   if (rc != MD_OK) hc_restore(ctx, cfg, "silver", rejects_name, rejects_before, NULL);
+  if (rc == MD_OK) rc = report_rejects(ctx, rejects, err);
   if (rc == MD_OK) rc = check_keys_unique(ctx, silver, spec, err);
   if (rc == MD_OK) {
     int64_t got = md_batch_num_rows(silver) + md_batch_num_rows(rejects);

@@ -17,7 +17,7 @@ md_code hc_path(const hc_config *cfg, const char *layer, const char *name, char 
   return MD_OK;
 }
 
-static md_code empty_batch(const md_schema *schema, md_batch **out, md_error *err) {
+md_code hc_empty_batch(const md_schema *schema, md_batch **out, md_error *err) {
   int n = md_schema_num_fields(schema);
   md_column **cols = calloc((size_t)n + 1, sizeof *cols);
   md_schema *copy = md_schema_copy(schema);
@@ -35,6 +35,11 @@ static md_code empty_batch(const md_schema *schema, md_batch **out, md_error *er
 }
 
 md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_error *err) {
+  return hc_read_table_columns(path, NULL, -1, out, version, err);
+}
+
+md_code hc_read_table_columns(const char *path, const char *const *columns, int num_columns, md_batch **out,
+                              int64_t *version, md_error *err) {
   md_delta_table *table = NULL;
   md_delta_snapshot *snap = NULL;
   md_delta_scan *scan = NULL;
@@ -42,7 +47,7 @@ md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_err
   int count = 0, cap = 0;
   md_code rc = md_delta_table_open(path, &table, err);
   if (rc == MD_OK) rc = md_delta_snapshot_at_version(table, -1, &snap, err);
-  if (rc == MD_OK) rc = md_delta_scan_new(snap, NULL, -1, &scan, err);
+  if (rc == MD_OK) rc = md_delta_scan_new(snap, columns, num_columns, &scan, err);
   if (rc == MD_OK && version) *version = md_delta_snapshot_version(snap);
   while (rc == MD_OK) {
     md_batch *b = NULL;
@@ -60,9 +65,21 @@ md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_err
     }
     batches[count++] = b;
   }
-  if (rc == MD_OK) {
+  if (rc == MD_OK && count == 0 && columns) {
+    /* No rows: the wanted columns of the table schema. */
+    md_schema *wanted = md_schema_new();
+    const md_schema *all = md_delta_snapshot_schema(snap);
+    for (int i = 0; rc == MD_OK && wanted && i < num_columns; i++) {
+      int f = md_schema_find(all, columns[i]);
+      rc = f < 0 ? md_error_set(err, MD_ERR_NOT_FOUND, "no column %s", columns[i])
+                 : md_schema_add(wanted, md_field_copy(md_schema_field(all, f)), err);
+    }
+    if (!wanted) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    if (rc == MD_OK) rc = hc_empty_batch(wanted, out, err);
+    md_schema_free(wanted);
+  } else if (rc == MD_OK) {
     const md_schema *schema = md_delta_snapshot_schema(snap);
-    if (count == 0) rc = empty_batch(schema, out, err);
+    if (count == 0) rc = hc_empty_batch(schema, out, err);
     else if (count == 1) {
       *out = batches[0];
       count = 0;
@@ -81,10 +98,15 @@ md_code hc_read_table(const char *path, md_batch **out, int64_t *version, md_err
 
 md_code hc_read(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch **out,
                 md_error *err) {
+  return hc_read_columns(ctx, cfg, layer, name, NULL, -1, out, err);
+}
+
+md_code hc_read_columns(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                        const char *const *columns, int num_columns, md_batch **out, md_error *err) {
   char path[HC_PATH_MAX], table[256];
   int64_t version = -1;
   md_code rc = hc_path(cfg, layer, name, path, err);
-  if (rc == MD_OK) rc = hc_read_table(path, out, &version, err);
+  if (rc == MD_OK) rc = hc_read_table_columns(path, columns, num_columns, out, &version, err);
   if (rc == MD_OK) {
     snprintf(table, sizeof table, "%s/%s", layer, name);
     md_asset_ctx_input(ctx, table, version);
@@ -153,23 +175,34 @@ static bool committed_by(const char *path, const char *run_id) {
 
 md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                  md_error *err) {
-  return hc_write_partitioned(ctx, cfg, layer, name, batch, NULL, err);
+  return hc_write_with(ctx, cfg, layer, name, batch, NULL, err);
 }
 
 md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
                              md_batch *batch, const char *partition_column, md_error *err) {
+  hc_write_spec spec = {.partition_column = partition_column};
+  return hc_write_with(ctx, cfg, layer, name, batch, &spec, err);
+}
+
+md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
+                      const hc_write_spec *spec, md_error *err) {
+  static const hc_write_spec plain = {0};
+  if (!spec) spec = &plain;
   char path[HC_PATH_MAX];
   md_code rc = hc_path(cfg, layer, name, path, err);
   if (rc) return rc;
   const char *run_id = md_asset_ctx_run_id(ctx);
   int64_t version = -1, rows = 0, bytes = 0;
-  if (committed_by(path, run_id)) {
-    rc = table_stats(path, &version, &rows, &bytes, err);
+  if (!batch || committed_by(path, run_id)) {
+    /* Nothing to write, or a retry of this run: the table stays as it is. */
+    if (md_delta_is_table(path)) rc = table_stats(path, &version, &rows, &bytes, err);
     if (rc == MD_OK) {
       char note[HC_PATH_MAX + 64];
-      snprintf(note, sizeof note, "%s/%s already written by this run: unchanged", layer, name);
+      snprintf(note, sizeof note, "%s/%s %s: unchanged", layer, name,
+               batch ? "already written by this run" : "has nothing new");
       md_asset_ctx_note(ctx, note);
     }
+    if (!batch) rows = 0;
   } else {
     rc = mkdirs(path, err);
     md_metadata *meta = md_metadata_new();
@@ -177,9 +210,18 @@ md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.run_id", run_id, err);
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.asset", md_asset_ctx_asset(ctx), err);
     if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.inputs", md_asset_ctx_inputs(ctx), err);
-    md_delta_write_options opts = {.mode = MD_DELTA_OVERWRITE, .commit_metadata = meta};
-    if (partition_column) {
-      opts.partition_by = &partition_column;
+    if (rc == MD_OK && spec->watermark) rc = md_metadata_set(meta, HC_WATERMARK_KEY, spec->watermark, err);
+    char as_of[16];
+    snprintf(as_of, sizeof as_of, "%d", (int)cfg->as_of);
+    if (rc == MD_OK) rc = md_metadata_set(meta, HC_AS_OF_KEY, as_of, err);
+    /* merge_schema: a source column added later reaches bronze and the rejects
+     * tables as a new nullable column (older rows read as null). */
+    md_delta_write_options opts = {.mode = spec->append ? MD_DELTA_APPEND : MD_DELTA_OVERWRITE,
+                                   .commit_metadata = meta,
+                                   .merge_schema = true,
+                                   .replace_where = spec->replace_where};
+    if (spec->partition_column) {
+      opts.partition_by = &spec->partition_column;
       opts.num_partition_by = 1;
     }
     if (rc == MD_OK) rc = md_delta_write(path, &batch, 1, &opts, &version, err);
@@ -245,5 +287,6 @@ md_expr *hc_str_in(const char *column, const char *const *values, int n) {
 }
 
 md_expr *hc_patient_key(const hc_config *cfg) {
+  if (cfg->patient_nr_is_key) return md_col("PATIENT_NR");
   return md_hmac_sha256_hex(md_col("PATIENT_NR"), cfg->key, cfg->key_length);
 }

@@ -17,6 +17,9 @@ typedef struct hc_config {
   int32_t as_of;          /* date32 */
   int64_t started_at_us;  /* the run's start, µs since the epoch (bronze _ingested_at) */
   const char *libduckdb;  /* path of libduckdb.so, or NULL to try the default names */
+  bool incremental;       /* bronze appends rows newer than each table's watermark; silver
+                           * and gold recompute only what those rows (or changed inputs) affect */
+  bool patient_nr_is_key; /* internal to silver: PATIENT_NR already holds PATIENT_KEY */
   char duckdb_skipped[MD_ERROR_MESSAGE_MAX + 64]; /* set by the legacy asset when DuckDB output was skipped: why */
 } hc_config;
 

@@ -13,12 +13,13 @@ md_code hc_silver_assessments(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_silver_assessments(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   static const char *const keys[] = {"ASSESSMENT_ID"};
-  md_batch *bronze = NULL, *dedup = NULL;
+  hc_silver_input in = {0};
   md_schema *src = NULL;
-  int64_t expected = 0;
-  md_code rc = hc_read(ctx, cfg, "bronze", "geriatric_assessments_raw", &bronze, err);
-  if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 1, &dedup, &expected, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(dedup))))
+  static const char *const deps[] = {"bronze/geriatric_assessments_raw"};
+  if (hc_skip_unchanged(ctx, cfg, "silver", "geriatric_assessments", deps, 1)) return MD_OK;
+  static const hc_silver_source source = {"geriatric_assessments", keys, 1, NULL, NULL, 0, NULL};
+  md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
+  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     /* Each range test is null for a null score; OR's three-valued logic makes
@@ -35,7 +36,7 @@ md_code hc_silver_assessments(md_asset_ctx *ctx, void *res, md_error *err) {
     md_expr *fc[4] = {md_le(md_col("FRAILTY_SCORE"), md_lit_int(3)), md_le(md_col("FRAILTY_SCORE"), md_lit_int(4)),
                       md_le(md_col("FRAILTY_SCORE"), md_lit_int(6)), md_le(md_col("FRAILTY_SCORE"), md_lit_int(9))};
     md_expr *fv[4] = {md_lit_str("FIT"), md_lit_str("VULNERABLE"), md_lit_str("FRAIL"), md_lit_str("SEVERELY_FRAIL")};
-    md_expr *exprs[] = {md_col("ASSESSMENT_ID"), hc_patient_key(cfg),          md_col("ASSESSMENT_DATE"),
+    md_expr *exprs[] = {md_col("ASSESSMENT_ID"), hc_patient_key(&in.cfg),          md_col("ASSESSMENT_DATE"),
                         md_col("ADL_SCORE"),     md_col("IADL_SCORE"),         md_col("MMSE_SCORE"),
                         md_col("FRAILTY_SCORE"), md_case_when(fc, fv, 4, NULL), md_case_when(rc_, rv, 1, NULL),
                         md_lt(md_col("MMSE_SCORE"), md_lit_int(24)), md_col("UPDATED_AT")};
@@ -43,10 +44,9 @@ md_code hc_silver_assessments(md_asset_ctx *ctx, void *res, md_error *err) {
                                         "IADL_SCORE",    "MMSE_SCORE",   "FRAILTY_SCORE",   "FRAILTY_BAND",
                                         "FALLS_RISK",    "COGNITIVE_IMPAIRMENT", "UPDATED_AT"};
     hc_silver_table spec = {"geriatric_assessments", keys, 1, rules, 3, exprs, names, 11};
-    rc = hc_silver_finish(ctx, cfg, &spec, hc_scan(dedup), src, expected, err);
+    rc = hc_silver_finish(ctx, &in, &spec, hc_scan(in.rows), src, err);
   }
   md_schema_free(src);
-  md_batch_free(bronze);
-  md_batch_free(dedup);
+  hc_silver_input_free(&in);
   return rc;
 }

@@ -1,5 +1,5 @@
 /* silver_billing.c — silver/billing and silver/billing_rejects (§3): lines
- * deduplicated on (BILL_ID, LINE_NR), validated, enriched with the tariff
+ * in.rowslicated on (BILL_ID, LINE_NR), validated, enriched with the tariff
  * category and the PMB flag, pseudonymised. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,22 +15,27 @@ md_plan *hc_lookup(md_batch *ref, const char *code, const char *value, const cha
   return md_plan_project(hc_scan(ref), e, n, value ? 3 : 2);
 }
 
+static const hc_lookup_dep billing_lookups[] = {{"silver/tariff_codes", "TARIFF_CODE", "TARIFF_CODE", "CATEGORY", true},
+                                                 {"silver/pmb_conditions", "ICD10_CODE", "ICD10_CODE", NULL, false}};
+
 md_code hc_silver_billing(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_silver_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   static const char *const keys[] = {"BILL_ID", "LINE_NR"};
-  md_batch *bronze = NULL, *dedup = NULL, *tariffs = NULL, *pmb = NULL;
+  hc_silver_input in = {0};
+  md_batch *tariffs = NULL, *pmb = NULL;
   md_schema *src = NULL;
-  int64_t expected = 0;
-  md_code rc = hc_read(ctx, cfg, "bronze", "billing_raw", &bronze, err);
+  static const char *const deps[] = {"bronze/billing_raw", "silver/tariff_codes", "silver/pmb_conditions"};
+  if (hc_skip_unchanged(ctx, cfg, "silver", "billing", deps, 3)) return MD_OK;
+  static const hc_silver_source source = {"billing", keys, 2, NULL, billing_lookups, 2, NULL};
+  md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "tariff_codes", &tariffs, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "pmb_conditions", &pmb, err);
-  if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 2, &dedup, &expected, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(dedup))))
+  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     const char *tc = "TARIFF_CODE", *icd = "ICD10_CODE";
-    md_plan *p = md_plan_join(hc_scan(dedup), hc_lookup(tariffs, tc, "CATEGORY", "TARIFF_CATEGORY", "_tariff_found"),
+    md_plan *p = md_plan_join(hc_scan(in.rows), hc_lookup(tariffs, tc, "CATEGORY", "TARIFF_CATEGORY", "_tariff_found"),
                               MD_JOIN_LEFT, &tc, &tc, 1);
     p = md_plan_join(p, hc_lookup(pmb, icd, NULL, NULL, "_pmb_found"), MD_JOIN_LEFT, &icd, &icd, 1);
     md_expr *as_of = md_lit_date(cfg->as_of);
@@ -46,7 +51,7 @@ md_code hc_silver_billing(md_asset_ctx *ctx, void *res, md_error *err) {
     md_expr_free(as_of);
     md_expr *pmb_pair[2] = {md_col("_pmb_found"), md_lit_bool(false)};
     md_expr *exprs[] = {md_col("BILL_ID"),        md_col("LINE_NR"),           md_col("SOURCE"),
-                        hc_patient_key(cfg),      md_col("SERVICE_DATE"),      md_first_of_month(md_col("SERVICE_DATE")),
+                        hc_patient_key(&in.cfg),      md_col("SERVICE_DATE"),      md_first_of_month(md_col("SERVICE_DATE")),
                         md_col("TARIFF_CODE"),    md_col("TARIFF_CATEGORY"),   md_col("ICD10_CODE"),
                         md_coalesce(pmb_pair, 2), md_col("QUANTITY"),          md_col("UNIT_PRICE"),
                         md_col("AMOUNT"),         md_col("MEDICAL_AID"),       md_col("UPDATED_AT")};
@@ -55,11 +60,10 @@ md_code hc_silver_billing(md_asset_ctx *ctx, void *res, md_error *err) {
                                         "ICD10_CODE",  "IS_PMB",     "QUANTITY",        "UNIT_PRICE",
                                         "AMOUNT",      "MEDICAL_AID", "UPDATED_AT"};
     hc_silver_table spec = {"billing", keys, 2, rules, 7, exprs, names, 15, NULL, "SERVICE_MONTH"};
-    rc = hc_silver_finish(ctx, cfg, &spec, p, src, expected, err);
+    rc = hc_silver_finish(ctx, &in, &spec, p, src, err);
   }
   md_schema_free(src);
-  md_batch_free(bronze);
-  md_batch_free(dedup);
+  hc_silver_input_free(&in);
   md_batch_free(tariffs);
   md_batch_free(pmb);
   return rc;

@@ -9,12 +9,14 @@ md_code hc_silver_patients(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_silver_patients(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   static const char *const keys[] = {"PATIENT_NR"};
-  md_batch *bronze = NULL, *dedup = NULL;
+  hc_silver_input in = {0};
   md_schema *src = NULL;
-  int64_t expected = 0;
-  md_code rc = hc_read(ctx, cfg, "bronze", "patients_raw", &bronze, err);
-  if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 1, &dedup, &expected, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(dedup))))
+  static const char *const deps[] = {"bronze/patients_raw"};
+  if (hc_skip_unchanged(ctx, cfg, "silver", "patients", deps, 1)) return MD_OK;
+  static const char *const silver_keys_[] = {"PATIENT_KEY"};
+  static const hc_silver_source source = {"patients", keys, 1, silver_keys_, NULL, 0, NULL};
+  md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
+  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     md_expr *dob = md_col("DATE_OF_BIRTH");
@@ -33,7 +35,7 @@ md_code hc_silver_patients(md_asset_ctx *ctx, void *res, md_error *err) {
                       md_lt(md_expr_copy(age), md_lit_int(85))};
     md_expr *bv[5] = {md_lit_str("0-17"), md_lit_str("18-44"), md_lit_str("45-64"), md_lit_str("65-74"),
                       md_lit_str("75-84")};
-    md_expr *exprs[] = {hc_patient_key(cfg),
+    md_expr *exprs[] = {hc_patient_key(&in.cfg),
                         md_case_when(gc, gv, 2, md_lit_str("U")),
                         md_year(md_expr_copy(dob)),
                         age,
@@ -45,10 +47,9 @@ md_code hc_silver_patients(md_asset_ctx *ctx, void *res, md_error *err) {
                                         "UPDATED_AT"};
     static const char *const silver_keys[] = {"PATIENT_KEY"};
     hc_silver_table spec = {"patients", keys, 1, rules, 3, exprs, names, 7, silver_keys};
-    rc = hc_silver_finish(ctx, cfg, &spec, hc_scan(dedup), src, expected, err);
+    rc = hc_silver_finish(ctx, &in, &spec, hc_scan(in.rows), src, err);
   }
   md_schema_free(src);
-  md_batch_free(bronze);
-  md_batch_free(dedup);
+  hc_silver_input_free(&in);
   return rc;
 }

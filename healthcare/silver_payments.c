@@ -8,19 +8,22 @@ md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   static const char *const keys[] = {"PAYMENT_ID"};
-  md_batch *bronze = NULL, *dedup = NULL, *billing = NULL;
+  hc_silver_input in = {0};
+  md_batch *billing = NULL;
   md_schema *src = NULL;
-  int64_t expected = 0;
-  md_code rc = hc_read(ctx, cfg, "bronze", "bill_payments_raw", &bronze, err);
-  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "billing", &billing, err);
-  if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 1, &dedup, &expected, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(dedup))))
+  static const char *const deps[] = {"bronze/bill_payments_raw", "silver/billing"};
+  if (hc_skip_unchanged(ctx, cfg, "silver", "bill_payments", deps, 2)) return MD_OK;
+  static const hc_silver_source source = {"bill_payments", keys, 1, NULL, NULL, 0, "silver/billing"};
+  static const char *const bill_id = "BILL_ID";
+  md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
+  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "billing", &bill_id, 1, &billing, err);
+  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     const char *bill = "BILL_ID";
     md_agg found = {MD_AGG_COUNT_ALL, NULL, "_bill_lines"};
     md_plan *bills = md_plan_aggregate(hc_scan(billing), &bill, 1, &found, 1);
-    md_plan *p = md_plan_join(hc_scan(dedup), bills, MD_JOIN_LEFT, &bill, &bill, 1);
+    md_plan *p = md_plan_join(hc_scan(in.rows), bills, MD_JOIN_LEFT, &bill, &bill, 1);
     hc_rule rules[] = {
         {"bill_id_missing", md_is_null(md_col("BILL_ID"))},
         {"payment_date_missing", md_is_null(md_col("PAYMENT_DATE"))},
@@ -32,11 +35,10 @@ md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err) {
     static const char *const names[] = {"PAYMENT_ID", "BILL_ID", "PAYMENT_DATE", "AMOUNT",
                                         "PAYER",      "METHOD",  "UPDATED_AT"};
     hc_silver_table spec = {"bill_payments", keys, 1, rules, 4, exprs, names, 7};
-    rc = hc_silver_finish(ctx, cfg, &spec, p, src, expected, err);
+    rc = hc_silver_finish(ctx, &in, &spec, p, src, err);
   }
   md_schema_free(src);
-  md_batch_free(bronze);
-  md_batch_free(dedup);
+  hc_silver_input_free(&in);
   md_batch_free(billing);
   return rc;
 }

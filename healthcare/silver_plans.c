@@ -6,21 +6,25 @@
 
 md_plan *hc_lookup(md_batch *ref, const char *code, const char *value, const char *value_as, const char *marker);
 
+static const hc_lookup_dep plan_lookups[] = {{"silver/pmb_conditions", "ICD10_CODE", "ICD10_CODE", NULL, false}};
+
 md_code hc_silver_plans(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_silver_plans(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
   static const char *const keys[] = {"PLAN_ID"};
-  md_batch *bronze = NULL, *dedup = NULL, *pmb = NULL;
+  hc_silver_input in = {0};
+  md_batch *pmb = NULL;
   md_schema *src = NULL;
-  int64_t expected = 0;
-  md_code rc = hc_read(ctx, cfg, "bronze", "patient_plans_raw", &bronze, err);
+  static const char *const deps[] = {"bronze/patient_plans_raw", "silver/pmb_conditions"};
+  if (hc_skip_unchanged(ctx, cfg, "silver", "patient_plans", deps, 2)) return MD_OK;
+  static const hc_silver_source source = {"patient_plans", keys, 1, NULL, plan_lookups, 1, NULL};
+  md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "pmb_conditions", &pmb, err);
-  if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, keys, 1, &dedup, &expected, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(dedup))))
+  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     const char *icd = "ICD10_CODE";
-    md_plan *p = md_plan_join(hc_scan(dedup), hc_lookup(pmb, icd, NULL, NULL, "_pmb_found"), MD_JOIN_LEFT, &icd, &icd, 1);
+    md_plan *p = md_plan_join(hc_scan(in.rows), hc_lookup(pmb, icd, NULL, NULL, "_pmb_found"), MD_JOIN_LEFT, &icd, &icd, 1);
     hc_rule rules[] = {
         {"patient_nr_missing", md_is_null(md_col("PATIENT_NR"))},
         {"start_date_missing", md_is_null(md_col("START_DATE"))},
@@ -31,18 +35,17 @@ md_code hc_silver_plans(md_asset_ctx *ctx, void *res, md_error *err) {
                                     md_le(md_col("START_DATE"), md_lit_date(cfg->as_of))),
                              md_or(md_is_null(md_col("END_DATE")), md_ge(md_col("END_DATE"), md_lit_date(cfg->as_of))));
     md_expr *active_pair[2] = {active, md_lit_bool(false)};
-    md_expr *exprs[] = {md_col("PLAN_ID"),    hc_patient_key(cfg),      md_col("PLAN_TYPE"),
+    md_expr *exprs[] = {md_col("PLAN_ID"),    hc_patient_key(&in.cfg),      md_col("PLAN_TYPE"),
                         md_col("ICD10_CODE"), md_col("START_DATE"),     md_col("END_DATE"),
                         md_col("STATUS"),     md_coalesce(pmb_pair, 2), md_coalesce(active_pair, 2),
                         md_col("UPDATED_AT")};
     static const char *const names[] = {"PLAN_ID", "PATIENT_KEY", "PLAN_TYPE", "ICD10_CODE", "START_DATE",
                                         "END_DATE", "STATUS",     "IS_PMB",    "IS_ACTIVE",  "UPDATED_AT"};
     hc_silver_table spec = {"patient_plans", keys, 1, rules, 3, exprs, names, 10};
-    rc = hc_silver_finish(ctx, cfg, &spec, p, src, expected, err);
+    rc = hc_silver_finish(ctx, &in, &spec, p, src, err);
   }
   md_schema_free(src);
-  md_batch_free(bronze);
-  md_batch_free(dedup);
+  hc_silver_input_free(&in);
   md_batch_free(pmb);
   return rc;
 }

@@ -36,7 +36,19 @@ static md_code silver_reference(md_asset_ctx *ctx, const hc_config *cfg, const c
     names[n] = "_run_id";
     rc = hc_collect(md_plan_project(p, e, names, n + 1), &out, err);
   }
-  if (rc == MD_OK) rc = hc_write(ctx, cfg, "silver", table, out, err);
+  if (rc == MD_OK && cfg->incremental) {
+    /* An unchanged reference table keeps its version, so the silver tables
+     * that look codes up in it see no change. */
+    char path[HC_PATH_MAX];
+    md_batch *old = NULL;
+    if (hc_path(cfg, "silver", table, path, NULL) == MD_OK && md_delta_is_table(path) &&
+        hc_read_table(path, &old, NULL, NULL) == MD_OK && hc_same_rows(old, out)) {
+      md_batch_free(out);
+      out = NULL;
+    }
+    md_batch_free(old);
+  }
+  if (rc == MD_OK) rc = hc_write_with(ctx, cfg, "silver", table, out, NULL, err);
   md_schema_free(cols);
   md_batch_free(bronze);
   md_batch_free(norm);

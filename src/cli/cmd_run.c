@@ -4,7 +4,8 @@
  * print a summary table.
  *
  *   medallion run [--select SEL] [--home DIR] [--source parquet:DIR|firebird:CONN]
- *                 [--as-of YYYY-MM-DD] [--run-id UUID] [--threads N] [--config FILE] [--json]
+ *                 [--as-of YYYY-MM-DD] [--run-id UUID] [--threads N] [--config FILE] [--incremental]
+ *                 [--json]
  *
  * Environment: MEDALLION_ENV (dev|prod), MEDALLION_HOME, MEDALLION_SOURCE,
  * MEDALLION_AS_OF, MEDALLION_HASH_KEY, MEDALLION_LIBDUCKDB, MEDALLION_THREADS,
@@ -33,7 +34,9 @@
 static void usage(FILE *out) {
   fprintf(out,
           "usage: medallion run [--select SEL] [--home DIR] [--source parquet:DIR|firebird:CONN]\n"
-          "                     [--as-of YYYY-MM-DD] [--run-id UUID] [--threads N] [--config FILE] [--json]\n"
+          "                     [--as-of YYYY-MM-DD] [--run-id UUID] [--threads N] [--config FILE]\n"
+          "                     [--incremental] [--json]\n"
+          "  --incremental: bronze appends only rows newer than each table's last high-water mark\n"
           "  SEL: comma-separated asset or group names; +name adds upstream, name+ downstream\n"
           "  --threads N: assets run at once (default: the number of CPUs)\n"
           "  environment: MEDALLION_ENV=dev|prod, MEDALLION_HOME, MEDALLION_SOURCE, MEDALLION_AS_OF,\n"
@@ -101,7 +104,7 @@ static int fail(const char *msg, const md_error *err) {
 int cmd_run(int argc, char **argv) {
   const char *select = NULL, *home = NULL, *source = NULL, *as_of_text = NULL, *run_id = NULL;
   const char *threads_text = NULL, *config_file = NULL;
-  bool json = false;
+  bool json = false, incremental = false;
   for (int i = 1; i < argc; i++) {
     const char **slot = NULL;
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -110,6 +113,10 @@ int cmd_run(int argc, char **argv) {
     }
     if (strcmp(argv[i], "--json") == 0) {
       json = true;
+      continue;
+    }
+    if (strcmp(argv[i], "--incremental") == 0) {
+      incremental = true;
       continue;
     }
     if (strcmp(argv[i], "--select") == 0) slot = &select;
@@ -200,18 +207,20 @@ int cmd_run(int argc, char **argv) {
                    .key_length = strlen(key),
                    .as_of = as_of,
                    .started_at_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000,
-                   .libduckdb = settings.value[RUN_LIBDUCKDB]};
+                   .libduckdb = settings.value[RUN_LIBDUCKDB],
+                   .incremental = incremental};
   char as_of_iso[48];
   {
-    int64_t z = (int64_t)as_of + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153, y = yoe + era * 400 + (mp >= 10);
-    snprintf(as_of_iso, sizeof as_of_iso, "%04d-%02d-%02d", (int)(y % 10000), (int)(mp < 10 ? mp + 3 : mp - 9),
-             (int)(doy - (153 * mp + 2) / 5 + 1));
+    int64_t y;
+    int m, d;
+    md_civil_from_days(as_of, &y, &m, &d);
+    snprintf(as_of_iso, sizeof as_of_iso, "%04d-%02d-%02d", (int)(y % 10000), m, d);
   }
   char config[8192];
-  snprintf(config, sizeof config, "{\"env\":\"%s\",\"home\":\"%.1024s\",\"source\":\"%s:%.1024s\",\"as_of\":\"%s\"}",
-           env_name, home, md_source_kind(src), source ? strchr(source, ':') + 1 : demo, as_of_iso);
+  snprintf(config, sizeof config, "{\"env\":\"%s\",\"home\":\"%.1024s\",\"source\":\"%s:%.1024s\",\"as_of\":\"%s\","
+           "\"mode\":\"%s\"}",
+           env_name, home, md_source_kind(src), source ? strchr(source, ':') + 1 : demo, as_of_iso,
+           incremental ? "incremental" : "full");
   run_progress *progress = run_progress_new(stderr, isatty(fileno(stderr)), json);
   if (!json) fprintf(stderr, "medallion run: env %s, home %s, as_of %s\n", env_name, home, as_of_iso);
   md_run_options options = {.run_id = run_id,

@@ -54,11 +54,7 @@ static void rewrite(const char *table, const char *column, bool drop) {
   md_error err;
   if (md_plan_collect(p, NULL, &out, &err)) fail_msg("%s", err.message);
   md_plan_free(p);
-  md_parquet_writer *w = NULL;
-  assert_int_equal(md_parquet_writer_open(path, md_batch_schema(out), NULL, &w, NULL), MD_OK);
-  assert_int_equal(md_parquet_writer_write(w, out, NULL), MD_OK);
-  assert_int_equal(md_parquet_writer_close(w, NULL), MD_OK);
-  md_parquet_writer_free(w);
+  hct_write_parquet(path, out);
   md_batch_free(out);
   md_batch_free(b);
 }

@@ -1,0 +1,434 @@
+/* silver_incremental.c — the rows a keyed silver table must recompute in an
+ * incremental run, and merging them into the stored silver and rejects tables.
+ *
+ * Bronze only ever gains rows past the watermark, strictly newer than every
+ * row before them, so for a key that appears among the new bronze rows the
+ * latest new row wins outright and older rows need not be read. Besides those
+ * keys, a change of a lookup table (tariff codes, PMB conditions) changes
+ * the rows whose code changed there (PIPELINE.md §6): they are rebuilt from
+ * the stored silver or rejects row, which holds the normalised source columns
+ * with PATIENT_KEY in place of PATIENT_NR, so validation runs on "keyed" rows
+ * where PATIENT_NR already holds the key. Whatever this cannot decide safely
+ * (bronze rewritten, its schema evolved, an input whose change touches
+ * unknown rows, a code leaving a lookup that decides validity, history
+ * vacuumed) falls back to the full recompute: correctness first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hc_internal.h"
+
+void hc_silver_input_free(hc_silver_input *in) {
+  md_batch_free(in->rows);
+  md_batch_free(in->old_silver);
+  md_batch_free(in->old_rejects);
+  memset(in, 0, sizeof *in);
+}
+
+static md_code open_version(const char *path, int64_t version, md_delta_table **t, md_delta_snapshot **s,
+                            md_error *err) {
+  md_code rc = md_delta_table_open(path, t, err);
+  if (rc == MD_OK) rc = md_delta_snapshot_at_version(*t, version, s, err);
+  return rc;
+}
+
+/* Rows of the files of `now` that `before` lacks; false when `before` has a
+ * file `now` lacks (the table was rewritten, not appended to). */
+static md_code appended_rows(const md_delta_snapshot *before, const md_delta_snapshot *now, md_batch **out,
+                             bool *append_only, md_error *err) {
+  *append_only = false;
+  int64_t nb = md_delta_snapshot_num_files(before), nn = md_delta_snapshot_num_files(now), i = 0, j = 0;
+  bool *is_new = calloc((size_t)nn + 1, sizeof *is_new);
+  if (!is_new) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  md_code rc = MD_OK;
+  /* Both lists are sorted by path. */
+  while (rc == MD_OK && i < nb) {
+    md_delta_file_info a, b;
+    rc = md_delta_snapshot_file(before, i, &a, err);
+    if (rc == MD_OK && j >= nn) break;
+    if (rc == MD_OK) rc = md_delta_snapshot_file(now, j, &b, err);
+    if (rc) break;
+    int c = strcmp(a.path, b.path);
+    if (c == 0) {
+      i++;
+      j++;
+    } else if (c > 0) {
+      is_new[j++] = true;
+    } else {
+      break; /* a file of `before` is gone */
+    }
+  }
+  if (rc == MD_OK && i == nb) {
+    *append_only = true;
+    for (; j < nn; j++) is_new[j] = true;
+  }
+  md_delta_scan *scan = NULL;
+  md_batch **batches = NULL;
+  int count = 0;
+  if (rc == MD_OK && *append_only) rc = md_delta_scan_new(now, NULL, -1, &scan, err);
+  for (int64_t f = 0; rc == MD_OK && *append_only && f < nn; f++) {
+    if (!is_new[f]) continue;
+    md_parquet_reader *reader = NULL;
+    rc = md_parquet_reader_open(md_delta_scan_file_path(scan, f), &reader, err);
+    for (int g = 0; rc == MD_OK && g < md_parquet_reader_num_row_groups(reader); g++) {
+      md_batch *b = NULL;
+      md_batch **grown = realloc(batches, ((size_t)count + 1) * sizeof *grown);
+      if (!grown) {
+        rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+        break;
+      }
+      batches = grown;
+      rc = md_delta_scan_read(scan, f, reader, g, &b, err);
+      if (rc == MD_OK) batches[count++] = b;
+    }
+    md_parquet_reader_free(reader);
+  }
+  if (rc == MD_OK && *append_only) {
+    if (count == 0) rc = hc_empty_batch(md_delta_snapshot_schema(now), out, err);
+    else rc = md_batch_concat(md_batch_schema(batches[0]), batches, count, out, err);
+  }
+  for (int k = 0; k < count; k++) md_batch_free(batches[k]);
+  free(batches);
+  md_delta_scan_free(scan);
+  free(is_new);
+  return rc;
+}
+
+/* normalise → keep latest per key → PATIENT_NR replaced by its key. */
+static md_code keyed_latest(const hc_config *cfg, md_batch *bronze, const hc_silver_source *src, md_batch **out,
+                            md_error *err) {
+  md_batch *norm = NULL;
+  md_code rc = hc_collect(md_plan_keep_latest(hc_normalise(bronze), src->keys, src->num_keys, "UPDATED_AT"), &norm, err);
+  if (rc) return rc;
+  const md_schema *s = md_batch_schema(norm);
+  int n = md_schema_num_fields(s);
+  md_expr **e = calloc((size_t)n + 1, sizeof *e);
+  const char **names = calloc((size_t)n + 1, sizeof *names);
+  if (!e || !names) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (int i = 0; rc == MD_OK && i < n; i++) {
+    names[i] = md_field_name(md_schema_field(s, i));
+    e[i] = strcmp(names[i], "PATIENT_NR") == 0 ? md_hmac_sha256_hex(md_col(names[i]), cfg->key, cfg->key_length)
+                                                : md_col(names[i]);
+  }
+  if (rc == MD_OK) rc = hc_collect(md_plan_project(hc_scan(norm), e, names, n), out, err);
+  free(e);
+  free(names);
+  md_batch_free(norm);
+  return rc;
+}
+
+/* Codes whose presence or value differs between two versions of a lookup
+ * table, as a one-column batch named like the code column; *removed is set
+ * when a code left the table. */
+static md_code changed_codes(const hc_config *cfg, const hc_lookup_dep *dep, int64_t old_version, md_batch **out,
+                             bool *removed, md_error *err) {
+  char path[HC_PATH_MAX];
+  md_batch *old = NULL, *now = NULL;
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  md_delta_scan *scan = NULL;
+  md_code rc = snprintf(path, sizeof path, "%s/%s", cfg->home, dep->table) >= (int)sizeof path
+                   ? md_error_set(err, MD_ERR_INVALID, "path too long")
+                   : open_version(path, old_version, &t, &s, err);
+  if (rc == MD_OK) rc = md_delta_scan_new(s, NULL, -1, &scan, err);
+  md_batch *parts[64];
+  int count = 0;
+  while (rc == MD_OK && count < 64) {
+    md_batch *b = NULL;
+    rc = md_delta_scan_next(scan, &b, err);
+    if (rc || !b) break;
+    parts[count++] = b;
+  }
+  if (rc == MD_OK && count == 64) rc = md_error_set(err, MD_ERR_UNSUPPORTED, "lookup table has too many files");
+  if (rc == MD_OK) {
+    if (count) rc = md_batch_concat(md_batch_schema(parts[0]), parts, count, &old, err);
+    else rc = hc_empty_batch(md_delta_snapshot_schema(s), &old, err);
+  }
+  for (int i = 0; i < count; i++) md_batch_free(parts[i]);
+  md_delta_scan_free(scan);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  if (rc == MD_OK) rc = hc_read_table(path, &now, NULL, err);
+  /* A full outer join on the code: a side missing, or a differing value,
+   * marks the code as changed. */
+  if (rc == MD_OK) {
+    const char *code = dep->code;
+    md_expr *e[2] = {md_col(code), dep->value ? md_col(dep->value) : md_lit_bool(true)};
+    const char *n[2] = {code, "_v"};
+    md_expr *f[2] = {md_col(code), dep->value ? md_col(dep->value) : md_lit_bool(true)};
+    const char *fn[2] = {code, "_w"};
+    md_plan *p = md_plan_join(md_plan_project(hc_scan(old), e, n, 2), md_plan_project(hc_scan(now), f, fn, 2),
+                              MD_JOIN_FULL, &code, &code, 1);
+    md_expr *diff = md_or(md_or(md_is_null(md_col("_v")), md_is_null(md_col("_w"))),
+                          md_not(md_eq(md_col("_v"), md_col("_w"))));
+    md_batch *changed = NULL;
+    rc = hc_collect(md_plan_filter(p, diff), &changed, err);
+    if (rc == MD_OK) {
+      md_batch *gone = NULL;
+      rc = hc_collect(md_plan_filter(hc_scan(changed), md_is_null(md_col("_w"))), &gone, err);
+      *removed = rc == MD_OK && md_batch_num_rows(gone) > 0;
+      md_batch_free(gone);
+      md_expr *c[1] = {md_col(code)};
+      const char *cn[1] = {dep->column};
+      if (rc == MD_OK) rc = hc_collect(md_plan_project(hc_scan(changed), c, cn, 1), out, err);
+    }
+    md_batch_free(changed);
+  }
+  md_batch_free(old);
+  md_batch_free(now);
+  return rc;
+}
+
+/* A stored silver or rejects row back in keyed source form: the source
+ * columns in source order, PATIENT_NR holding PATIENT_KEY, columns that
+ * silver dropped as null (only rows that stay in silver come from silver). */
+static md_plan *keyed_from_stored(md_plan *stored, const md_schema *stored_schema, const md_schema *source) {
+  int n = md_schema_num_fields(source);
+  md_expr **e = calloc((size_t)n + 1, sizeof *e);
+  const char **names = calloc((size_t)n + 1, sizeof *names);
+  if (!e || !names) {
+    free(e);
+    free(names);
+    md_plan_free(stored);
+    return NULL;
+  }
+  for (int i = 0; i < n; i++) {
+    const md_field *f = md_schema_field(source, i);
+    names[i] = md_field_name(f);
+    const char *from = strcmp(names[i], "PATIENT_NR") == 0 ? "PATIENT_KEY" : names[i];
+    e[i] = md_schema_find(stored_schema, from) >= 0 ? md_cast(md_col(from), md_field_type(f))
+                                                    : md_lit_null(md_field_type(f));
+  }
+  md_plan *p = md_plan_project(stored, e, names, n);
+  free(e);
+  free(names);
+  return p;
+}
+
+/* The stored rows whose lookup column is among the changed codes. Rows with a
+ * null key part are left alone: key_missing rejects them whatever the codes. */
+static md_plan *stored_with_codes(md_batch *stored, md_batch *codes, const char *column, const hc_silver_source *src,
+                                  const md_schema *source) {
+  const char *const *keys = src->silver_keys ? src->silver_keys : src->keys;
+  md_expr *has_key = md_is_not_null(md_col(keys[0]));
+  for (int i = 1; i < src->num_keys; i++) has_key = md_and(has_key, md_is_not_null(md_col(keys[i])));
+  md_plan *p = md_plan_join(md_plan_filter(hc_scan(stored), has_key), hc_scan(codes), MD_JOIN_SEMI, &column, &column, 1);
+  return keyed_from_stored(p, md_batch_schema(stored), source);
+}
+
+static md_code read_layer(const hc_config *cfg, const char *layer, const char *name, md_batch **out, md_error *err) {
+  char path[HC_PATH_MAX];
+  md_code rc = hc_path(cfg, layer, name, path, err);
+  return rc ? rc : hc_read_table(path, out, NULL, err);
+}
+
+/* The narrow path; *narrow stays false when it must not be taken. */
+static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver_source *src, hc_silver_input *in,
+                            md_error *err) {
+  char bronze_name[160], bronze_table[200], rejects_name[160], path[HC_PATH_MAX];
+  snprintf(bronze_name, sizeof bronze_name, "%s_raw", src->table);
+  snprintf(bronze_table, sizeof bronze_table, "bronze/%s", bronze_name);
+  snprintf(rejects_name, sizeof rejects_name, "%s_rejects", src->table);
+  char *inputs = NULL;
+  md_code rc = hc_commit_inputs(cfg, "silver", src->table, &inputs, err);
+  int64_t consumed = inputs ? hc_input_version(inputs, bronze_table) : -1;
+  bool ok = rc == MD_OK && consumed >= 0 && (!src->full_if_changed ||
+            hc_input_version(inputs, src->full_if_changed) == hc_table_version(cfg, src->full_if_changed));
+  md_delta_table *t0 = NULL, *t1 = NULL;
+  md_delta_snapshot *s0 = NULL, *s1 = NULL;
+  md_batch *fresh = NULL, *keyed = NULL;
+  md_plan *parts[1 + 2 * HC_MAX_LOOKUPS];
+  int num_parts = 0;
+  if (ok) ok = hc_path(cfg, "bronze", bronze_name, path, NULL) == MD_OK &&
+               open_version(path, consumed, &t0, &s0, NULL) == MD_OK && open_version(path, -1, &t1, &s1, NULL) == MD_OK &&
+               md_schema_equal(md_delta_snapshot_schema(s0), md_delta_snapshot_schema(s1));
+  if (ok) {
+    md_asset_ctx_input(ctx, bronze_table, md_delta_snapshot_version(s1));
+    rc = appended_rows(s0, s1, &fresh, &ok, err);
+  }
+  if (rc == MD_OK && ok) rc = keyed_latest(cfg, fresh, src, &keyed, err);
+  md_schema *source = rc == MD_OK && ok ? hc_source_columns(md_batch_schema(keyed)) : NULL;
+  if (rc == MD_OK && ok && !source) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK && ok) rc = read_layer(cfg, "silver", src->table, &in->old_silver, err);
+  if (rc == MD_OK && ok) rc = read_layer(cfg, "silver", rejects_name, &in->old_rejects, err);
+  if (rc == MD_OK && ok) parts[num_parts++] = hc_scan(keyed);
+  md_batch *codes[HC_MAX_LOOKUPS] = {0};
+  for (int i = 0; rc == MD_OK && ok && i < src->num_lookups; i++) {
+    const hc_lookup_dep *dep = &src->lookups[i];
+    int64_t was = hc_input_version(inputs, dep->table);
+    if (was < 0) ok = false;
+    if (!ok || was == hc_table_version(cfg, dep->table)) continue;
+    bool removed = false;
+    md_error lookup_err;
+    /* History we cannot read back (vacuumed) only costs the narrow path. */
+    if (changed_codes(cfg, dep, was, &codes[i], &removed, &lookup_err) != MD_OK || (removed && dep->decides_validity)) {
+      ok = false;
+      continue;
+    }
+    parts[num_parts++] = stored_with_codes(in->old_silver, codes[i], dep->column, src, source);
+    parts[num_parts++] = stored_with_codes(in->old_rejects, codes[i], dep->column, src, source);
+  }
+  if (rc == MD_OK && ok && num_parts > 1) {
+    /* Rebuilt rows of keys that also have new bronze rows lose to those; a
+     * row rebuilt through two lookups is the same row twice. */
+    md_plan *rebuilt = md_plan_union(parts + 1, num_parts - 1);
+    rebuilt = md_plan_join(rebuilt, hc_scan(keyed), MD_JOIN_ANTI, src->keys, src->keys, src->num_keys);
+    rebuilt = md_plan_keep_latest(rebuilt, src->keys, src->num_keys, "UPDATED_AT");
+    md_plan *both[2] = {parts[0], rebuilt};
+    num_parts = 0;
+    rc = hc_collect(md_plan_union(both, 2), &in->rows, err);
+  } else if (rc == MD_OK && ok) {
+    in->rows = keyed; /* parts[0], a scan over it, is freed below */
+    keyed = NULL;
+  }
+  for (int i = 0; i < num_parts; i++) md_plan_free(parts[i]);
+  for (int i = 0; i < HC_MAX_LOOKUPS; i++) md_batch_free(codes[i]);
+  in->narrow = rc == MD_OK && ok;
+  if (in->narrow) in->cfg.patient_nr_is_key = true;
+  md_schema_free(source);
+  md_batch_free(fresh);
+  md_batch_free(keyed);
+  md_delta_snapshot_free(s0);
+  md_delta_snapshot_free(s1);
+  md_delta_table_free(t0);
+  md_delta_table_free(t1);
+  free(inputs);
+  return rc;
+}
+
+md_code hc_silver_begin(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver_source *src, hc_silver_input *in,
+                        md_error *err) {
+  memset(in, 0, sizeof *in);
+  in->cfg = *cfg;
+  in->source = src;
+  md_code rc = cfg->incremental ? begin_narrow(ctx, cfg, src, in, err) : MD_OK;
+  if (rc || in->narrow) return rc;
+  md_batch_free(in->old_silver);
+  md_batch_free(in->old_rejects);
+  in->old_silver = in->old_rejects = NULL;
+  char bronze_name[160];
+  md_batch *bronze = NULL;
+  snprintf(bronze_name, sizeof bronze_name, "%s_raw", src->table);
+  rc = hc_read(ctx, cfg, "bronze", bronze_name, &bronze, err);
+  if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, src->keys, src->num_keys, &in->rows, &in->expected, err);
+  md_batch_free(bronze);
+  return rc;
+}
+
+/* stored rows whose key was recomputed are left out; the rest, in the
+ * columns and order of part, followed by part. */
+static md_code merge(md_batch *stored, md_batch *part, const hc_silver_input *in, md_batch **out, int64_t *removed,
+                     md_error *err) {
+  const hc_silver_source *src = in->source;
+  const char *const *stored_keys = src->silver_keys ? src->silver_keys : src->keys;
+  const md_schema *ps = md_batch_schema(part);
+  int n = md_schema_num_fields(ps);
+  md_expr **e = calloc((size_t)n + 1, sizeof *e);
+  const char **names = calloc((size_t)n + 1, sizeof *names);
+  md_code rc = e && names ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (int i = 0; rc == MD_OK && i < n; i++) {
+    const md_field *f = md_schema_field(ps, i);
+    names[i] = md_field_name(f);
+    e[i] = md_schema_find(md_batch_schema(stored), names[i]) >= 0 ? md_cast(md_col(names[i]), md_field_type(f))
+                                                                   : md_lit_null(md_field_type(f));
+  }
+  md_batch *kept = NULL;
+  if (rc == MD_OK) {
+    md_plan *p = md_plan_join(hc_scan(stored), hc_scan(in->rows), MD_JOIN_ANTI, stored_keys, src->keys, src->num_keys);
+    rc = hc_collect(md_plan_project(p, e, names, n), &kept, err);
+  }
+  if (rc == MD_OK) {
+    *removed = md_batch_num_rows(stored) - md_batch_num_rows(kept);
+    md_batch *both[2] = {kept, part};
+    rc = md_batch_concat(md_batch_schema(part), both, 2, out, err);
+  }
+  md_batch_free(kept);
+  free(e);
+  free(names);
+  return rc;
+}
+
+/* 'YYYY-MM-DD' list of the distinct dates of column in the batches. */
+static md_code date_list(md_batch *const *batches, int n, const char *column, char **out, md_error *err) {
+  md_batch *months = NULL;
+  md_plan *parts[2];
+  md_agg none = {MD_AGG_COUNT_ALL, NULL, "_n"};
+  for (int i = 0; i < n; i++) {
+    md_expr *e[1] = {md_col(column)};
+    parts[i] = md_plan_project(hc_scan(batches[i]), e, &column, 1);
+  }
+  md_code rc = hc_collect(md_plan_aggregate(md_plan_union(parts, n), &column, 1, &none, 1), &months, err);
+  if (rc) return rc;
+  const md_column *c = md_batch_column(months, 0);
+  int64_t rows = md_batch_num_rows(months);
+  size_t cap = (size_t)rows * 16 + 64, used = 0;
+  *out = malloc(cap);
+  if (!*out) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (int64_t r = 0; rc == MD_OK && r < rows; r++) {
+    if (md_column_is_null(c, r)) continue; /* silver rows always have a date */
+    int64_t y;
+    int m, d;
+    md_civil_from_days(((const int32_t *)md_column_values(c))[r], &y, &m, &d);
+    used += (size_t)snprintf(*out + used, cap - used, "%s'%04d-%02d-%02d'", used ? ", " : "", (int)y, m, d);
+  }
+  if (rc == MD_OK) (*out)[used] = '\0';
+  md_batch_free(months);
+  return rc;
+}
+
+md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
+                               md_batch *rejects_part, const char *partition_by, md_batch **silver_out,
+                               md_batch **rejects_out, int64_t *expected, md_error *err) {
+  const hc_silver_source *src = in->source;
+  int64_t removed_silver = 0, removed_rejects = 0;
+  md_batch *rejects = NULL, *silver = NULL, *removed_rows = NULL, *written = NULL;
+  char *months = NULL;
+  md_code rc = merge(in->old_rejects, rejects_part, in, &rejects, &removed_rejects, err);
+  if (rc == MD_OK) rc = merge(in->old_silver, silver_part, in, &silver, &removed_silver, err);
+  char rejects_name[160];
+  snprintf(rejects_name, sizeof rejects_name, "%s_rejects", src->table);
+  if (rc == MD_OK) rc = hc_write(ctx, &in->cfg, "silver", rejects_name, rejects, err);
+  hc_write_spec spec = {.partition_column = partition_by};
+  if (rc == MD_OK && partition_by) {
+    /* Only the partitions that lose or gain a row are rewritten. */
+    const char *const *stored_keys = src->silver_keys ? src->silver_keys : src->keys;
+    rc = hc_collect(md_plan_join(hc_scan(in->old_silver), hc_scan(in->rows), MD_JOIN_SEMI, stored_keys, src->keys,
+                                 src->num_keys),
+                    &removed_rows, err);
+    md_batch *sides[2] = {removed_rows, silver_part};
+    if (rc == MD_OK) rc = date_list(sides, 2, partition_by, &months, err);
+  }
+  size_t where_len = months ? strlen(months) + strlen(partition_by) + 16 : 0;
+  char *where = where_len ? malloc(where_len) : NULL;
+  if (rc == MD_OK && months && months[0] && where) {
+    snprintf(where, where_len, "%s IN (%s)", partition_by, months);
+    spec.replace_where = where;
+    /* The merged rows of those partitions: a semi join on the partition column. */
+    md_batch *touched = NULL;
+    md_agg none = {MD_AGG_COUNT_ALL, NULL, "_n"};
+    md_plan *sides[2];
+    md_expr *e1[1] = {md_col(partition_by)}, *e2[1] = {md_col(partition_by)};
+    sides[0] = md_plan_project(hc_scan(removed_rows), e1, &partition_by, 1);
+    sides[1] = md_plan_project(hc_scan(silver_part), e2, &partition_by, 1);
+    rc = hc_collect(md_plan_aggregate(md_plan_union(sides, 2), &partition_by, 1, &none, 1), &touched, err);
+    if (rc == MD_OK)
+      rc = hc_collect(md_plan_join(hc_scan(silver), hc_scan(touched), MD_JOIN_SEMI, &partition_by, &partition_by, 1),
+                      &written, err);
+    md_batch_free(touched);
+  }
+  if (rc == MD_OK) rc = hc_write_with(ctx, &in->cfg, "silver", src->table, written ? written : silver, &spec, err);
+  if (rc == MD_OK) {
+    *expected = md_batch_num_rows(in->old_silver) + md_batch_num_rows(in->old_rejects) - removed_silver -
+                removed_rejects + md_batch_num_rows(in->rows);
+    *silver_out = silver;
+    *rejects_out = rejects;
+    silver = rejects = NULL;
+  }
+  free(where);
+  free(months);
+  md_batch_free(written);
+  md_batch_free(removed_rows);
+  md_batch_free(silver);
+  md_batch_free(rejects);
+  return rc;
+}
