@@ -192,6 +192,9 @@ function runAll(list, src, label) {
       mkdirSync(e.out, { recursive: true });
       const r = e.run(src, e.out);
       results[e.name].push(r);
+      // Kept as they come, so a run cut short still leaves its measurements.
+      writeFileSync(join(o.work, "runs.jsonl"), JSON.stringify({ label, engine: e.name, run: k, ok: r.ok, why: r.why,
+        wall: r.wall, cpu: r.cpu, rss_kib: r.rssKiB, layers: r.layers, bytes: r.bytes }) + "\n", { flag: "a" });
       log(`${label} run ${k}/${o.runs} ${e.name}: ${r.ok ? `${r.wall.toFixed(2)} s wall, ${r.cpu.toFixed(2)} s cpu, ${(r.rssKiB / 1024).toFixed(0)} MiB` : `FAILED ${r.why}`}`);
     }
   }
