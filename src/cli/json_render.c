@@ -187,25 +187,11 @@ size_t json_format_decimal128(int64_t high, uint64_t low, int scale, char *out) 
 
 /* -------------------------------------------------------- dates, times */
 
-/* Proleptic Gregorian civil date from days since 1970-01-01, by counting 400-year
- * eras from 0000-03-01 so that the leap day falls at the end of each year. */
-static void civil_from_days(int64_t days, int64_t *year, int *month, int *day) {
-  int64_t z = days + 719468;
-  int64_t era = floor_div(z, 146097);
-  int64_t doe = z - era * 146097;                                        /* [0, 146096] */
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;   /* [0, 399] */
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                 /* [0, 365] */
-  int64_t mp = (5 * doy + 2) / 153;                                      /* [0, 11] */
-  *day = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *month = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *year = yoe + era * 400 + (*month <= 2 ? 1 : 0);
-}
-
 /* Writes YYYY-MM-DD (no quotes, no NUL). */
 static size_t write_date(int64_t days, char *out) {
   int64_t year;
   int month, day;
-  civil_from_days(days, &year, &month, &day);
+  md_civil_from_days(days, &year, &month, &day);
   size_t n = 0;
   if (year < 0) out[n++] = '-';
   n += format_padded(year < 0 ? 0 - (uint64_t)year : (uint64_t)year, 4, out + n);

@@ -31,17 +31,9 @@ void export_decimal_text(const uint8_t value[16], int scale, char *out, size_t s
 }
 
 void export_date_text(int32_t days, char *out, size_t size) {
-  /* civil from days (proleptic Gregorian) */
-  int64_t z = (int64_t)days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  if (m <= 2) y++;
+  int64_t y;
+  int m, d;
+  md_civil_from_days(days, &y, &m, &d);
   snprintf(out, size, "%04d-%02d-%02d", (int)y, m, d);
 }
 
