@@ -6,80 +6,117 @@
 //   node compare_silver.mjs MEDALLION_HOME PEER_OUT_DIR [--show N]
 //
 // Medallion's side is read with the Delta oracle (delta-oracle.mjs next to this
-// script, copied from shared/tools/delta-oracle); the peer's side is
-// PEER_OUT_DIR/silver/<table>.parquet, or .csv (the pandas peer's format) read as
-// text. Values are compared as canonical text: timestamps with a 'T' and six
-// digits, booleans lower case, decimals with their scale. Exit 0 when all equal.
+// script or one folder up, copied from shared/tools/delta-oracle) into a JSON
+// lines file; the peer's side is PEER_OUT_DIR/silver/<table>.parquet, or .csv
+// (the pandas peer's format). DuckDB loads both as text in one canonical form
+// (timestamps with a 'T' and six digits, booleans lower case, decimals with
+// their scale, empty text = null) and compares them with EXCEPT ALL both ways,
+// so a million-row table stays cheap. Exit 0 when all tables are equal.
 import { DuckDBInstance } from "@duckdb/node-api";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const TABLES = ["tariff_codes", "pmb_conditions", "billing", "patients", "geriatric_assessments", "patient_plans", "bill_payments"];
 const ALL = TABLES.flatMap((t) => (t.endsWith("codes") || t.endsWith("conditions") ? [t] : [t, `${t}_rejects`]));
-const oracle = fileURLToPath(new URL("./delta-oracle.mjs", import.meta.url));
+const oracle = ["./delta-oracle.mjs", "../delta-oracle.mjs"]
+  .map((p) => fileURLToPath(new URL(p, import.meta.url)))
+  .find((p) => existsSync(p));
 const [home, out, ...rest] = process.argv.slice(2);
 const show = rest[0] === "--show" ? Number(rest[1]) : 3;
-if (!home || !out) {
-  process.stderr.write("usage: node compare_silver.mjs MEDALLION_HOME PEER_OUT_DIR [--show N]\n");
+if (!home || !out || !oracle) {
+  process.stderr.write("usage: node compare_silver.mjs MEDALLION_HOME PEER_OUT_DIR [--show N] (delta-oracle.mjs next to it)\n");
   process.exit(2);
 }
 
-const canon = (v) => {
-  if (v === null || v === undefined) return null;
-  if (typeof v === "boolean") return v ? "true" : "false";
-  const s = String(v);
-  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/.test(s)) return s.replace(" ", "T");
-  if (s === "True" || s === "False") return s.toLowerCase();
-  return s;
-};
-const rowKey = (r, cols) => JSON.stringify(cols.map((c) => canon(r[c])));
-
 const q = (s) => `'${s.replace(/'/g, "''")}'`;
+const id = (c) => `"${c.replace(/"/g, '""')}"`;
 const instance = await DuckDBInstance.create(":memory:", { threads: "1" });
 const con = await instance.connect();
+const tmp = mkdtempSync(join(tmpdir(), "compare-silver-"));
 
-async function peerRows(table) {
+// One text form for both sides.
+const canon = (e) => `CASE WHEN lower(${e}) IN ('true', 'false') THEN lower(${e})
+  WHEN regexp_matches(${e}, '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{6}$') THEN replace(${e}, ' ', 'T')
+  ELSE nullif(${e}, '') END`;
+
+async function columnsOf(from) {
+  return (await con.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjects();
+}
+
+async function loadPeer(table, name) {
   const pq = `${out}/silver/${table}.parquet`, csv = `${out}/silver/${table}.csv`;
   if (existsSync(pq)) {
-    const desc = (await con.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${q(pq)})`)).getRowObjects();
-    const sel = desc.map(({ column_name: n, column_type: t }) => {
-      const id = `"${n}"`;
-      if (t.startsWith("TIMESTAMP")) return `strftime(${id}, '%Y-%m-%dT%H:%M:%S.%f') AS ${id}`;
-      if (t === "DATE") return `strftime(${id}, '%Y-%m-%d') AS ${id}`;
-      return `CAST(${id} AS VARCHAR) AS ${id}`;
+    const from = `read_parquet(${q(pq)})`;
+    const sel = (await columnsOf(from)).map(({ column_name: n, column_type: t }) => {
+      if (t.startsWith("TIMESTAMP")) return `strftime(${id(n)}, '%Y-%m-%dT%H:%M:%S.%f') AS ${id(n)}`;
+      if (t === "DATE") return `strftime(${id(n)}, '%Y-%m-%d') AS ${id(n)}`;
+      return `${canon(`CAST(${id(n)} AS VARCHAR)`)} AS ${id(n)}`;
     });
-    return (await con.runAndReadAll(`SELECT ${sel.join(", ")} FROM read_parquet(${q(pq)})`)).getRowObjects();
+    await con.run(`CREATE OR REPLACE TABLE ${name} AS SELECT ${sel.join(", ")} FROM ${from}`);
+    return true;
   }
-  if (existsSync(csv)) return (await con.runAndReadAll(`SELECT * FROM read_csv(${q(csv)}, all_varchar = true, header = true)`)).getRowObjects();
-  return null;
+  if (existsSync(csv)) {
+    const from = `read_csv(${q(csv)}, all_varchar = true, header = true)`;
+    const sel = (await columnsOf(from)).map(({ column_name: n }) => `${canon(id(n))} AS ${id(n)}`);
+    await con.run(`CREATE OR REPLACE TABLE ${name} AS SELECT ${sel.join(", ")} FROM ${from}`);
+    return true;
+  }
+  return false;
+}
+
+async function loadOurs(table, name) {
+  const file = join(tmp, `${table}.jsonl`);
+  const meta = JSON.parse(execFileSync(process.execPath, [oracle, `${home}/silver/${table}`, "--meta"], { encoding: "utf8" }));
+  const fields = JSON.parse(meta.metaData.schemaString).fields.map((f) => f.name);
+  const fd = openSync(file, "w");
+  try {
+    execFileSync(process.execPath, [oracle, `${home}/silver/${table}`], { stdio: ["ignore", fd, "inherit"] });
+  } finally {
+    closeSync(fd);
+  }
+  const columns = fields.map((f) => `${q(f)}: 'VARCHAR'`).join(", ");
+  const sel = fields.map((f) => `${canon(id(f))} AS ${id(f)}`);
+  await con.run(`CREATE OR REPLACE TABLE ${name} AS SELECT ${sel.join(", ")}
+    FROM read_json(${q(file)}, format = 'newline_delimited', columns = {${columns}})`);
+  return fields;
 }
 
 let differ = false;
-for (const table of ALL) {
-  const ours = execFileSync(process.execPath, [oracle, `${home}/silver/${table}`], { maxBuffer: 1 << 30, encoding: "utf8" })
-    .split("\n").filter((l) => l).map((l) => JSON.parse(l));
-  const theirs = await peerRows(table);
-  if (theirs === null) {
-    console.log(JSON.stringify({ table, equal: false, missing: true }));
-    differ = true;
-    continue;
+try {
+  for (const table of ALL) {
+    const fields = (await loadOurs(table, "ours")).filter((c) => !c.startsWith("_"));
+    if (!(await loadPeer(table, "theirs"))) {
+      console.log(JSON.stringify({ table, equal: false, missing: true }));
+      differ = true;
+      continue;
+    }
+    const theirFields = (await columnsOf("theirs")).map((d) => d.column_name).filter((c) => !c.startsWith("_"));
+    if (JSON.stringify(fields) !== JSON.stringify(theirFields)) {
+      console.log(JSON.stringify({ table, equal: false, ours_columns: fields, theirs_columns: theirFields }));
+      differ = true;
+      continue;
+    }
+    const cols = fields.map(id).join(", ");
+    const count = async (sql) => Number((await con.runAndReadAll(sql)).getRows()[0][0]);
+    const onlyOurs = `SELECT ${cols} FROM ours EXCEPT ALL SELECT ${cols} FROM theirs`;
+    const onlyTheirs = `SELECT ${cols} FROM theirs EXCEPT ALL SELECT ${cols} FROM ours`;
+    const a = await count(`SELECT count(*) FROM (${onlyOurs})`), b = await count(`SELECT count(*) FROM (${onlyTheirs})`);
+    const rows = async (t) => count(`SELECT count(*) FROM ${t}`);
+    console.log(JSON.stringify({ table, equal: a === 0 && b === 0, ours_rows: await rows("ours"), theirs_rows: await rows("theirs"),
+      only_ours: a, only_theirs: b }));
+    if (a || b) {
+      differ = true;
+      for (const [label, sql] of [["only ours  ", onlyOurs], ["only theirs", onlyTheirs]]) {
+        for (const r of (await con.runAndReadAll(`${sql} LIMIT ${show}`)).getRowObjects()) {
+          process.stderr.write(`  ${label} ${JSON.stringify(r)}\n`);
+        }
+      }
+    }
   }
-  const cols = Object.keys(ours[0] ?? theirs[0] ?? {}).filter((c) => !c.startsWith("_"));
-  const theirCols = Object.keys(theirs[0] ?? {}).filter((c) => !c.startsWith("_"));
-  if (theirs.length && ours.length && JSON.stringify(cols) !== JSON.stringify(theirCols)) {
-    console.log(JSON.stringify({ table, equal: false, ours_columns: cols, theirs_columns: theirCols }));
-    differ = true;
-    continue;
-  }
-  const count = new Map();
-  for (const r of ours) { const k = rowKey(r, cols); count.set(k, (count.get(k) ?? 0) + 1); }
-  for (const r of theirs) { const k = rowKey(r, cols); count.set(k, (count.get(k) ?? 0) - 1); }
-  const diffs = [...count].filter(([, n]) => n !== 0);
-  console.log(JSON.stringify({ table, equal: diffs.length === 0, ours_rows: ours.length, theirs_rows: theirs.length }));
-  if (diffs.length) {
-    differ = true;
-    for (const [k, n] of diffs.slice(0, show)) process.stderr.write(`  ${n > 0 ? "only ours  " : "only theirs"} ${k}\n`);
-  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
 }
 process.exit(differ ? 1 : 0);

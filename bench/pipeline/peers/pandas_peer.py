@@ -66,13 +66,13 @@ TS_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 # ---------------------------------------------------------------- typed CSV I/O
-def read_table(path, kinds, usecols=None):
+def read_table(path, kinds, usecols=None, parse=True):
     """Reads one CSV with the dtypes of `kinds`; dates and timestamps become
-    datetime64, decimals integer cents."""
+    datetime64, decimals integer cents (unless `parse` is off: then they stay text)."""
     cols = usecols or list(kinds)
     df = pd.read_csv(path, usecols=cols, dtype={c: READ_DTYPE[kinds[c]] for c in cols},
                      keep_default_na=False, na_values=[""])
-    for c in cols:
+    for c in cols if parse else []:
         k = kinds[c]
         if k == "date":
             df[c] = pd.to_datetime(df[c], format="%Y-%m-%d")
@@ -84,15 +84,16 @@ def read_table(path, kinds, usecols=None):
     return df
 
 
+CENT_DIGITS = np.array([f"{i:02d}" for i in range(100)], dtype=object)
+
+
 def cents_text(s):
-    a = s.to_numpy(dtype="float64", na_value=np.nan)
-    ok = ~np.isnan(a)
+    """Integer cents → exact decimal text with two digits ("-12.50")."""
     v = s.fillna(0).to_numpy(dtype="int64")
     mag = np.abs(v)
-    out = pd.Series(np.where(v < 0, "-", ""), index=s.index, dtype=object) \
-        + pd.Series(mag // 100, index=s.index).astype(str) + "." \
-        + pd.Series(mag % 100, index=s.index).astype(str).str.zfill(2)
-    return out.where(ok, None)
+    text = np.where(v < 0, "-", "").astype(object) + (mag // 100).astype(str).astype(object) + "." \
+        + CENT_DIGITS[mag % 100]
+    return pd.Series(text, index=s.index).where(s.notna(), None)
 
 
 def write_table(df, path, kinds):
@@ -113,12 +114,14 @@ def write_table(df, path, kinds):
 
 # ---------------------------------------------------------------- bronze (§2)
 def bronze(src, out, run_id, ingested_at):
+    # Bronze keeps values as read: dates, timestamps and decimals pass through as
+    # their CSV text (already in the layer's format), integers and strings typed.
     for table, kinds in SOURCES.items():
-        df = read_table(f"{src}/{table}.csv", kinds)
+        df = read_table(f"{src}/{table}.csv", kinds, parse=False)
         df["_source_system"] = "parquet"
         df["_run_id"] = run_id
         df["_ingested_at"] = ingested_at
-        write_table(df, f"{out}/bronze/{table}_raw.csv", kinds)
+        write_table(df, f"{out}/bronze/{table}_raw.csv", {})
 
 
 # ---------------------------------------------------------------- silver (§3)
@@ -348,7 +351,9 @@ def gold(out, as_of):
     # Smallest non-null SOURCE / MEDICAL_AID per bill (Python's str order is code point order = UTF-8 byte order).
     bills = billing.groupby("BILL_ID").agg(BILLED=("AMOUNT", "sum"), BILL_DATE=("SERVICE_DATE", "min"))
     for c in ["SOURCE", "MEDICAL_AID"]:
-        bills[c] = billing.dropna(subset=[c]).groupby("BILL_ID")[c].min()
+        # Not groupby(...).min(): on object columns pandas falls back to a Python loop per group.
+        smallest = billing[["BILL_ID", c]].dropna().sort_values(c, kind="stable").drop_duplicates("BILL_ID")
+        bills[c] = smallest.set_index("BILL_ID")[c]
     paid = payments.groupby("BILL_ID")["AMOUNT"].sum()
     bills["OUTSTANDING"] = bills["BILLED"] - paid.reindex(bills.index).fillna(0)
     o = bills[bills["OUTSTANDING"] > 0].copy()

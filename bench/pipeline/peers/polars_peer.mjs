@@ -113,7 +113,7 @@ function deduplicated(lf, key) {
   const hasKey = pl.allHorizontal(key.map((k) => col(k).isNotNull()));
   const latest = lf
     .filter(hasKey)
-    .sort(["UPDATED_AT", "_row"], false, false)
+    .sort({ by: "UPDATED_AT", nullsLast: false, maintainOrder: true }) // stable: ties stay in source order
     .unique({ subset: key, keep: "last" });
   return pl.concat([latest, lf.filter(hasKey.not())], { how: "vertical" });
 }
@@ -149,7 +149,6 @@ function validate(table, rules, lookups = (lf) => lf) {
   }
   lf = lf.withColumns(lit(RUN_ID).alias("_run_id"));
   lf.filter(col("_reject_reason").isNotNull())
-    .sort("_row")
     .select(...rejectColumns, "_reject_reason", "_run_id")
     .sinkParquet(silverPath(`${table}_rejects`), PARQUET)
     .collectSync();
@@ -157,7 +156,7 @@ function validate(table, rules, lookups = (lf) => lf) {
 }
 
 function writeSilver(lf, table, columns) {
-  lf.sort("_row").select(...columns, "_run_id").sinkParquet(silverPath(table), PARQUET).collectSync();
+  lf.select(...columns, "_run_id").sinkParquet(silverPath(table), PARQUET).collectSync();
 }
 
 // Reference tables: the later source row of a duplicate code wins, null codes are ignored.
