@@ -86,3 +86,35 @@ json_lines_equal() {
     return 1
   fi
 }
+
+# silver_diff_key TABLE: the key columns `medallion diff --key` aligns a silver
+# table (or its rejects) on, so differences print per key; empty for gold and
+# for the patients rejects, whose key may be null.
+silver_diff_key() {
+  case "$1" in
+    silver/billing | silver/billing_rejects) echo BILL_ID,LINE_NR ;;
+    silver/patients) echo PATIENT_KEY ;;
+    silver/geriatric_assessments | silver/geriatric_assessments_rejects) echo ASSESSMENT_ID ;;
+    silver/patient_plans | silver/patient_plans_rejects) echo PLAN_ID ;;
+    silver/bill_payments | silver/bill_payments_rejects) echo PAYMENT_ID ;;
+    silver/tariff_codes) echo TARIFF_CODE ;;
+    silver/pmb_conditions) echo ICD10_CODE ;;
+    *) echo "" ;;
+  esac
+}
+
+# diff_silver_gold HOME_A HOME_B WHAT: every silver, rejects and gold table of
+# HOME_A equals HOME_B's under PIPELINE.md §6 (`medallion diff`); fails naming
+# the table and WHAT, and sets COMPARED to the number of tables compared.
+diff_silver_gold() {
+  COMPARED=0
+  local dir table key
+  for dir in "$1"/silver/* "$1"/gold/*; do
+    table="${dir#"$1"/}"
+    key="$(silver_diff_key "$table")"
+    run_medallion diff "$dir" "$2/$table" ${key:+--key "$key"}
+    [ "$STATUS" = 0 ] || fail "$table differs ($3): $(head -20 "$OUT") $(cat "$ERR")"
+    COMPARED=$((COMPARED + 1))
+  done
+  [ "$COMPARED" -ge 16 ] || fail "only $COMPARED silver and gold tables compared ($3)"
+}
