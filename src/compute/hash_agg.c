@@ -36,9 +36,11 @@ struct agg_state {
   char **keys;
   key_map groups;
   md_column **key_values; /* the keys of each group, in group order */
+  int64_t *first;         /* per group: input position (batch seq << 32 | row) of its first row */
   int64_t num_groups, capacity;
   accumulator *accs;
   int num_accs;
+  const int64_t *rows; /* the batch being consumed: its rows' input rows (NULL = themselves) */
 };
 
 static canon canon_of(md_type t) {
@@ -54,6 +56,7 @@ void agg_free(agg_state *state) {
   key_map_free(&state->groups);
   for (int k = 0; state->key_values && k < state->num_keys; k++) md_column_free(state->key_values[k]);
   free(state->key_values);
+  free(state->first);
   for (int a = 0; state->accs && a < state->num_accs; a++) {
     accumulator *acc = &state->accs[a];
     free(acc->count);
@@ -123,6 +126,8 @@ static md_code ensure_groups(agg_state *state, int64_t groups, md_error *err) {
   if (groups <= state->capacity) return MD_OK;
   int64_t cap = state->capacity ? state->capacity : 256;
   while (cap < groups) cap *= 2;
+  if (!grow((void **)&state->first, sizeof *state->first, state->capacity, cap))
+    return md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory for %" PRId64 " groups", groups);
   for (int a = 0; a < state->num_accs; a++) {
     accumulator *acc = &state->accs[a];
     bool ok = grow((void **)&acc->count, sizeof *acc->count, state->capacity, cap);
@@ -140,8 +145,10 @@ static md_code ensure_groups(agg_state *state, int64_t groups, md_error *err) {
   return MD_OK;
 }
 
-/* Group id of every row; new groups get their keys appended. */
-static md_code assign_groups(agg_state *state, const md_batch *batch, int64_t *gid, md_error *err) {
+/* Group id of every row; new groups get their keys appended and their first
+ * input position (seq << 32 | row) recorded. */
+static md_code assign_groups(agg_state *state, const md_batch *batch, int64_t seq, const int64_t *rows, int64_t *gid,
+                             md_error *err) {
   int64_t n = md_batch_num_rows(batch);
   if (state->num_keys == 0) {
     for (int64_t i = 0; i < n; i++) gid[i] = 0;
@@ -153,9 +160,12 @@ static md_code assign_groups(agg_state *state, const md_batch *batch, int64_t *g
   if (code != MD_OK) return code;
   int64_t *new_rows = malloc((size_t)(n > 0 ? n : 1) * sizeof *new_rows), new_count = 0;
   if (!new_rows) return md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
+  int64_t before = key_map_count(&state->groups);
   code = key_map_assign(&state->groups, columns, state->num_keys, n, gid, new_rows, &new_count, err);
   for (int k = 0; k < state->num_keys && code == MD_OK && new_count > 0; k++)
     code = md_column_append_rows(state->key_values[k], columns[k], new_rows, new_count, err);
+  if (code == MD_OK) code = ensure_groups(state, before + new_count, err);
+  for (int64_t j = 0; j < new_count && code == MD_OK; j++) state->first[before + j] = (seq << 32) | (rows ? rows[new_rows[j]] : new_rows[j]);
   free(new_rows);
   return code;
 }
@@ -168,8 +178,8 @@ static md_code canonical_column(const accumulator *acc, const md_column *column,
   return kernel_cast(column, to, out, err);
 }
 
-static md_code overflow(const accumulator *acc, const md_batch *batch, int64_t row, md_error *err) {
-  (void)batch;
+static md_code overflow(const accumulator *acc, const int64_t *rows, int64_t row, md_error *err) {
+  if (rows) row = rows[row];
   return md_error_set(err, MD_ERR_OVERFLOW, "aggregate %s: sum of %s overflows at input row %" PRId64, acc->name,
                       acc->column, row);
 }
@@ -256,7 +266,7 @@ static int compare_bytes(const uint8_t *a, int64_t a_len, const uint8_t *b, int6
   return (a_len > b_len) - (a_len < b_len);
 }
 
-static md_code update(accumulator *acc, const md_batch *batch, const int64_t *gid, md_error *err) {
+static md_code update(accumulator *acc, const md_batch *batch, const int64_t *rows, const int64_t *gid, md_error *err) {
   int64_t n = md_batch_num_rows(batch);
   if (acc->fn == MD_AGG_COUNT_ALL) {
     for (int64_t i = 0; i < n; i++) acc->count[gid[i]]++;
@@ -284,7 +294,7 @@ static md_code update(accumulator *acc, const md_batch *batch, const int64_t *gi
         int64_t x = ((const int64_t *)v)[i];
         if (acc->fn == MD_AGG_MEAN) acc->dec[g] += x; /* 128 bits: cannot overflow below 2^64 rows */
         else if (sum) {
-          if (__builtin_add_overflow(acc->i64[g], x, &acc->i64[g])) code = overflow(acc, batch, i, err);
+          if (__builtin_add_overflow(acc->i64[g], x, &acc->i64[g])) code = overflow(acc, rows, i, err);
         } else if (first || (is_min ? x < acc->i64[g] : x > acc->i64[g])) acc->i64[g] = x;
         break;
       }
@@ -298,7 +308,7 @@ static md_code update(accumulator *acc, const md_batch *batch, const int64_t *gi
         i128 x = dec_load((const uint8_t *)v + 16 * i);
         if (sum) {
           acc->dec[g] += x;
-          if (!dec_fits(acc->dec[g], 38)) code = overflow(acc, batch, i, err);
+          if (!dec_fits(acc->dec[g], 38)) code = overflow(acc, rows, i, err);
         } else if (first || (is_min ? x < acc->dec[g] : x > acc->dec[g])) acc->dec[g] = x;
         break;
       }
@@ -324,15 +334,16 @@ static md_code update(accumulator *acc, const md_batch *batch, const int64_t *gi
   return code;
 }
 
-md_code agg_consume(agg_state *state, const md_batch *batch, md_error *err) {
+md_code agg_consume(agg_state *state, const md_batch *batch, int64_t seq, const int64_t *rows, md_error *err) {
   int64_t n = md_batch_num_rows(batch);
   int64_t *gid = malloc((size_t)(n > 0 ? n : 1) * sizeof *gid);
   if (!gid) return md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
-  md_code code = assign_groups(state, batch, gid, err);
+  state->rows = rows;
+  md_code code = assign_groups(state, batch, seq, rows, gid, err);
   int64_t groups = state->num_keys == 0 ? 1 : key_map_count(&state->groups);
   if (code == MD_OK) code = ensure_groups(state, groups, err);
   if (code == MD_OK) state->num_groups = groups;
-  for (int a = 0; a < state->num_accs && code == MD_OK; a++) code = update(&state->accs[a], batch, gid, err);
+  for (int a = 0; a < state->num_accs && code == MD_OK; a++) code = update(&state->accs[a], batch, rows, gid, err);
   free(gid);
   return code;
 }
@@ -396,4 +407,42 @@ md_code agg_finish(agg_state *state, md_batch **out, md_error *err) {
     code = result_column(&state->accs[a], groups, md_field_type(md_schema_field(state->out_schema, state->num_keys + a)),
                          &columns[state->num_keys + a], err);
   return batch_build(schema, columns, n, code, out, err);
+}
+
+
+/* ------------------------------------------------- partitioned aggregation */
+
+static int compare_first(const void *a, const void *b) {
+  const int64_t *x = a, *y = b;
+  return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+md_code agg_finish_partitions(agg_state **parts, int num_parts, md_batch **out, md_error *err) {
+  md_batch *results[64] = {0};
+  md_code code = MD_OK;
+  int64_t groups = 0;
+  for (int p = 0; p < num_parts && code == MD_OK; p++) {
+    code = agg_finish(parts[p], &results[p], err);
+    if (code == MD_OK) groups += md_batch_num_rows(results[p]);
+  }
+  md_batch *all = NULL;
+  if (code == MD_OK) code = md_batch_concat(parts[0]->out_schema, results, num_parts, &all, err);
+  for (int p = 0; p < num_parts; p++) md_batch_free(results[p]);
+  if (code != MD_OK) return code;
+  /* Each partition's groups are in first-appearance order; interleave them by
+   * input position so the result is what one thread gives. */
+  int64_t *pairs = malloc((size_t)(groups > 0 ? groups : 1) * 2 * sizeof *pairs);
+  int64_t *order = malloc((size_t)(groups > 0 ? groups : 1) * sizeof *order);
+  if (!pairs || !order) code = md_error_set(err, MD_ERR_NOMEM, "aggregate: out of memory");
+  for (int p = 0, g = 0; p < num_parts && code == MD_OK; p++)
+    for (int64_t i = 0; i < parts[p]->num_groups; i++, g++) pairs[2 * g] = parts[p]->first[i], pairs[2 * g + 1] = g;
+  if (code == MD_OK) {
+    qsort(pairs, (size_t)groups, 2 * sizeof *pairs, compare_first);
+    for (int64_t g = 0; g < groups; g++) order[g] = pairs[2 * g + 1];
+    code = batch_take(all, order, groups, out, err);
+  }
+  free(pairs);
+  free(order);
+  md_batch_free(all);
+  return code;
 }

@@ -8,7 +8,9 @@
  * Parallelism is per batch: scans, filters, projections and join probes ask
  * their input for up to `width` batches at once (exec_next_many), work on them
  * on the stream's thread pool, and queue the results in input order, so the
- * output is the same whatever the thread count. */
+ * output is the same whatever the thread count. Aggregation and keep-latest
+ * run one state per thread, each owning the keys that hash to it, and put the
+ * states' results together in input order (consume_partitioned). */
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -310,31 +312,161 @@ static md_code full_join_next(exec *e, md_batch **out, md_error *err) {
   }
 }
 
+/* ------------------------------------------- key-partitioned consumption */
+
+/* Aggregation and keep-latest on several threads: every row goes to the state
+ * of the partition its key hashes to, so each state owns its keys outright
+ * and sees their rows in input order; nothing needs merging afterwards, only
+ * putting the states' results together in input order. */
+typedef md_code (*consume_fn)(void *state, const md_batch *batch, int64_t seq, const int64_t *rows, md_error *err);
+
+typedef struct part_job {
+  char *const *keys;
+  int num_keys, num_parts, n;
+  md_batch **in;
+  uint8_t *part[64];
+  int64_t seq;
+  void **states;
+  consume_fn consume;
+  md_code codes[64];
+  md_error errs[64];
+} part_job;
+
+static void partition_task(void *ctx, int b) {
+  part_job *job = ctx;
+  md_error_clear(&job->errs[b]);
+  int64_t n = md_batch_num_rows(job->in[b]);
+  md_column *columns[64];
+  job->codes[b] = batch_columns_by_name(job->in[b], job->keys, job->num_keys, columns, &job->errs[b]);
+  if (job->codes[b] == MD_OK && !(job->part[b] = malloc((size_t)(n > 0 ? n : 1))))
+    job->codes[b] = md_error_set(&job->errs[b], MD_ERR_NOMEM, "out of memory partitioning rows");
+  if (job->codes[b] == MD_OK)
+    job->codes[b] = key_partitions(columns, job->num_keys, n, job->num_parts, job->part[b], &job->errs[b]);
+}
+
+static void consume_task(void *ctx, int p) {
+  part_job *job = ctx;
+  md_error_clear(&job->errs[p]);
+  job->codes[p] = MD_OK;
+  for (int b = 0; b < job->n && job->codes[p] == MD_OK; b++) {
+    md_batch *share = NULL;
+    int64_t *rows = NULL, count = 0;
+    job->codes[p] = batch_partition(job->in[b], job->part[b], p, &share, &rows, &count, &job->errs[p]);
+    if (job->codes[p] == MD_OK && count > 0)
+      job->codes[p] = job->consume(job->states[p], share, job->seq + b, rows, &job->errs[p]);
+    md_batch_free(share);
+    free(rows);
+  }
+}
+
+static md_code first_failure(const part_job *job, int n, md_error *err) {
+  for (int i = 0; i < n; i++)
+    if (job->codes[i] != MD_OK) {
+      if (err) *err = job->errs[i];
+      return job->codes[i];
+    }
+  return MD_OK;
+}
+
+/* Feeds the child's batches, width at a time, to states[0..width). */
+static md_code consume_partitioned(exec *e, char *const *keys, int num_keys, void **states, consume_fn consume,
+                                   md_error *err) {
+  md_code code = MD_OK;
+  part_job *job = calloc(1, sizeof *job);
+  if (!job) return md_error_set(err, MD_ERR_NOMEM, "execute: out of memory");
+  job->keys = keys;
+  job->num_keys = num_keys;
+  job->num_parts = e->width;
+  job->states = states;
+  job->consume = consume;
+  for (int64_t seq = 0; code == MD_OK;) {
+    md_batch *in[64];
+    int n = 0;
+    if ((code = exec_next_many(e->children[0], in, e->width, &n, err)) != MD_OK || n == 0) break;
+    job->in = in;
+    job->n = n;
+    job->seq = seq;
+    pool_run(e->pool, n, partition_task, job);
+    code = first_failure(job, n, err);
+    if (code == MD_OK) {
+      pool_run(e->pool, job->num_parts, consume_task, job);
+      code = first_failure(job, job->num_parts, err);
+    }
+    for (int b = 0; b < n; b++) {
+      md_batch_free(in[b]);
+      free(job->part[b]);
+      job->part[b] = NULL;
+    }
+    seq += n;
+  }
+  free(job);
+  return code;
+}
+
+/* One state fed every batch in order, on the calling thread. */
+static md_code consume_serial(exec *e, void *state, consume_fn consume, md_error *err) {
+  md_code code = MD_OK;
+  for (int64_t seq = 0; code == MD_OK; seq++) {
+    md_batch *batch = NULL;
+    if ((code = exec_next(e->children[0], &batch, err)) != MD_OK || !batch) break;
+    code = consume(state, batch, seq, NULL, err);
+    md_batch_free(batch);
+  }
+  return code;
+}
+
+static md_code agg_consume_fn(void *state, const md_batch *batch, int64_t seq, const int64_t *rows, md_error *err) {
+  return agg_consume(state, batch, seq, rows, err);
+}
+
+static md_code latest_consume_fn(void *state, const md_batch *batch, int64_t seq, const int64_t *rows,
+                                 md_error *err) {
+  return latest_consume(state, batch, seq, rows, err);
+}
+
+static md_code aggregate_run(exec *e, md_error *err) {
+  md_plan *plan = e->plan;
+  agg_state *parts[64] = {0};
+  /* Without keys there is one group: nothing to partition. */
+  int width = plan->num_keys > 0 ? e->width : 1;
+  md_code code = MD_OK;
+  for (int p = 0; p < width && code == MD_OK; p++) code = agg_new(plan, e->children[0]->schema, e->schema, &parts[p], err);
+  if (code == MD_OK && width > 1) {
+    code = consume_partitioned(e, plan->keys, plan->num_keys, (void **)parts, agg_consume_fn, err);
+    if (code == MD_OK) code = agg_finish_partitions(parts, width, &e->result, err);
+  } else if (code == MD_OK && (code = consume_serial(e, parts[0], agg_consume_fn, err)) == MD_OK) {
+    code = agg_finish(parts[0], &e->result, err);
+  }
+  for (int p = 0; p < width; p++) agg_free(parts[p]);
+  return code;
+}
+
+static md_code keep_latest_run(exec *e, md_error *err) {
+  md_plan *plan = e->plan;
+  latest_state *parts[64] = {0};
+  int width = e->width;
+  md_code code = MD_OK;
+  for (int p = 0; p < width && code == MD_OK; p++)
+    code = latest_new(plan->keys, plan->num_keys, plan->order_column, &parts[p], err);
+  if (code == MD_OK && width > 1) {
+    code = consume_partitioned(e, plan->keys, plan->num_keys, (void **)parts, latest_consume_fn, err);
+  } else if (code == MD_OK) {
+    code = consume_serial(e, parts[0], latest_consume_fn, err);
+  }
+  if (code == MD_OK) code = latest_finish_partitions(parts, width, e->children[0]->schema, &e->result, err);
+  for (int p = 0; p < width; p++) latest_free(parts[p]);
+  return code;
+}
+
 /* Runs a blocking operator over its whole input into e->result. */
 static md_code blocking_start(exec *e, md_error *err) {
   md_code code = MD_OK;
   e->started = true;
   md_plan *plan = e->plan;
   if (plan->kind == PLAN_AGGREGATE) {
-    agg_state *agg = NULL;
-    if ((code = agg_new(plan, e->children[0]->schema, e->schema, &agg, err)) != MD_OK) return code;
-    for (;;) {
-      md_batch *batch = NULL;
-      if ((code = exec_next(e->children[0], &batch, err)) != MD_OK || !batch) break;
-      code = agg_consume(agg, batch, err);
-      md_batch_free(batch);
-      if (code != MD_OK) break;
-    }
-    if (code == MD_OK) code = agg_finish(agg, &e->result, err);
-    agg_free(agg);
+    code = aggregate_run(e, err);
   } else if (plan->kind == PLAN_KEEP_LATEST) {
-    md_batch **batches = NULL;
-    int count = 0;
-    code = gather_list(e->children[0], &batches, &count, err);
-    if (code == MD_OK)
-      code = keep_latest_batches(batches, count, e->children[0]->schema, plan->keys, plan->num_keys,
-                                 plan->order_column, &e->result, err);
-    free_list(batches, count);
+    code = keep_latest_run(e, err);
   } else {
     md_batch *all = NULL;
     if ((code = gather(e->children[0], &all, err)) != MD_OK) return code;

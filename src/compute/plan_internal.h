@@ -198,16 +198,54 @@ void join_free(join_state *state);
 typedef struct agg_state agg_state;
 md_code agg_new(const md_plan *plan, const md_schema *input, const md_schema *out_schema, agg_state **out,
                 md_error *err);
-md_code agg_consume(agg_state *state, const md_batch *batch, md_error *err);
+/* seq: the batch's position in the input; rows (NULL = the batch's own rows):
+ * the input row of each of the batch's rows, when it holds a partition's share
+ * of an input batch. Groups are ordered by first input position. */
+md_code agg_consume(agg_state *state, const md_batch *batch, int64_t seq, const int64_t *rows, md_error *err);
 md_code agg_finish(agg_state *state, md_batch **out, md_error *err);
+/* Parallel aggregation: partition p's state got the rows whose key hashes to p
+ * (key_partitions), so the states' groups are disjoint and each group saw its
+ * rows in input order; their results are put together in first-appearance
+ * order, exactly as one state fed the whole input gives. */
+md_code agg_finish_partitions(agg_state **parts, int num_parts, md_batch **out, md_error *err);
 void agg_free(agg_state *state);
 
 /* Whole-input operators over one concatenated batch. */
 md_code sort_batch(const md_batch *batch, const md_sort_key *keys, int num_keys, md_batch **out, md_error *err);
-/* Keep-latest over the batches as they came (no concatenation): the rows kept,
- * in input order, gathered straight from the batches. */
-md_code keep_latest_batches(md_batch *const *batches, int num_batches, const md_schema *schema, char *const *keys,
-                            int num_keys, const char *order_column, md_batch **out, md_error *err);
+/* A column read through a canonical view (int64, float64, decimal128 or
+ * bytes), so that comparing rows never looks at types (sort.c). */
+typedef enum view_kind { VIEW_INT, VIEW_FLOAT, VIEW_DEC, VIEW_BYTES } view_kind;
+typedef struct key_view {
+  view_kind kind;
+  md_column *column; /* owned (possibly a cast of the input) */
+  const void *values;
+  const int32_t *offsets;
+  const uint8_t *data;
+  const uint8_t *valid;
+  bool descending, nulls_first;
+} key_view;
+md_code key_view_init(key_view *view, const md_column *column, md_error *err);
+bool key_view_null(const key_view *v, int64_t i);
+/* Values only (both rows valid), rows of two views of one kind. */
+int key_view_compare(const key_view *va, int64_t a, const key_view *vb, int64_t b);
+
+/* Keep-latest, streaming (keep_latest.c): batches are consumed one at a time
+ * and only the rows that are still some key's latest are held. seq and rows
+ * as for agg_consume. */
+typedef struct latest_state latest_state;
+md_code latest_new(char *const *keys, int num_keys, const char *order_column, latest_state **out, md_error *err);
+md_code latest_consume(latest_state *state, const md_batch *batch, int64_t seq, const int64_t *rows, md_error *err);
+/* The kept rows of all partitions' states, in input order (schema: the input's). */
+md_code latest_finish_partitions(latest_state **parts, int num_parts, const md_schema *schema, md_batch **out,
+                                 md_error *err);
+void latest_free(latest_state *state);
+/* Partition (0..parts-1) of each row by a hash of its key columns: equal keys
+ * (as the key map compares them) get equal partitions. */
+md_code key_partitions(md_column *const *columns, int num_keys, int64_t n, int parts, uint8_t *out, md_error *err);
+/* The rows of batch whose part is p, as a new batch, and their row numbers in
+ * batch (*rows, malloc'd, *count of them). */
+md_code batch_partition(const md_batch *batch, const uint8_t *part, int p, md_batch **out, int64_t **rows,
+                        int64_t *count, md_error *err);
 /* A batch sharing batch's columns. */
 md_code batch_share(const md_batch *batch, md_batch **out, md_error *err);
 

@@ -1,0 +1,261 @@
+/* keep_latest.c — keep-latest-by-key over a stream of batches: per key, the row
+ * with the greatest order value (null older than any value, ties to the later
+ * input row); rows with a null key part are all kept.
+ *
+ * Holding the whole input until the end costs its full size in memory, yet
+ * most rows lose to a later row of their key. So each batch is cut down as it
+ * arrives to the rows that are, at that moment, their key's latest (plus the
+ * null-key rows), and when the rows held grow to twice the rows still alive,
+ * the held batches are compacted into one. Memory is then bounded by about
+ * twice the output plus one batch. Each held row carries its input position
+ * (batch seq << 32 | row), which puts the survivors back in input order at
+ * the end, and lets several states, each owning a partition of the keys, run
+ * on different threads and be put together exactly as one state would give. */
+#include <stdlib.h>
+
+#include "plan_internal.h"
+
+typedef struct held_batch {
+  md_batch *batch;
+  int64_t *pos; /* input position of each row */
+  int64_t *ids; /* key id of each row; -1: a null key part (always kept) */
+  key_view order;
+} held_batch;
+
+struct latest_state {
+  char *const *keys;
+  int num_keys;
+  const char *order_column;
+  key_map map;
+  int32_t *best_held; /* per key id: the held batch of its latest row, -1 none */
+  int64_t *best_row;
+  int64_t capacity;
+  held_batch *held;
+  int num_held, held_capacity;
+  int64_t held_rows, null_rows;
+};
+
+static void held_free(held_batch *h) {
+  md_batch_free(h->batch);
+  free(h->pos);
+  free(h->ids);
+  md_column_free(h->order.column);
+  memset(h, 0, sizeof *h);
+}
+
+void latest_free(latest_state *state) {
+  if (!state) return;
+  key_map_free(&state->map);
+  free(state->best_held);
+  free(state->best_row);
+  for (int h = 0; h < state->num_held; h++) held_free(&state->held[h]);
+  free(state->held);
+  free(state);
+}
+
+md_code latest_new(char *const *keys, int num_keys, const char *order_column, latest_state **out, md_error *err) {
+  if (num_keys > 64) return md_error_set(err, MD_ERR_UNSUPPORTED, "keep-latest: more than 64 keys");
+  latest_state *state = calloc(1, sizeof *state);
+  if (!state) return md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  state->keys = keys;
+  state->num_keys = num_keys;
+  state->order_column = order_column;
+  key_map_init(&state->map, false);
+  *out = state;
+  return MD_OK;
+}
+
+static md_code ensure_keys(latest_state *s, int64_t keys, md_error *err) {
+  if (keys <= s->capacity) return MD_OK;
+  int64_t cap = s->capacity ? s->capacity : 1024;
+  while (cap < keys) cap *= 2;
+  int32_t *held = realloc(s->best_held, (size_t)cap * sizeof *held);
+  if (held) s->best_held = held;
+  int64_t *row = held ? realloc(s->best_row, (size_t)cap * sizeof *row) : NULL;
+  if (row) s->best_row = row;
+  if (!held || !row) return md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory for %lld keys", (long long)keys);
+  for (int64_t g = s->capacity; g < cap; g++) s->best_held[g] = -1;
+  s->capacity = cap;
+  return MD_OK;
+}
+
+/* Appends rows idx[0..k) of batch (input positions pos, key ids ids; both
+ * taken over) as a held batch; the keys' latest rows point into it. */
+static md_code hold(latest_state *s, const md_batch *batch, const int64_t *idx, int64_t k, int64_t *pos, int64_t *ids,
+                    md_error *err) {
+  held_batch h = {.pos = pos, .ids = ids};
+  md_code code = MD_OK;
+  if (s->num_held == s->held_capacity) {
+    int cap = s->held_capacity ? s->held_capacity * 2 : 16;
+    held_batch *grown = realloc(s->held, (size_t)cap * sizeof *grown);
+    if (!grown) code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+    else s->held = grown, s->held_capacity = cap;
+  }
+  if (code == MD_OK) code = batch_take(batch, idx, k, &h.batch, err);
+  if (code == MD_OK)
+    code = key_view_init(&h.order, md_batch_column(h.batch, md_schema_find(md_batch_schema(h.batch), s->order_column)), err);
+  if (code != MD_OK) {
+    held_free(&h);
+    return code;
+  }
+  for (int64_t j = 0; j < k; j++)
+    if (ids[j] >= 0) {
+      s->best_held[ids[j]] = s->num_held;
+      s->best_row[ids[j]] = j;
+    }
+  s->held[s->num_held++] = h;
+  s->held_rows += k;
+  return MD_OK;
+}
+
+/* Gathers the rows still alive in every held batch into one. */
+static md_code compact(latest_state *s, md_error *err) {
+  if (s->num_held == 0) return MD_OK;
+  md_batch **kept = calloc((size_t)s->num_held, sizeof *kept);
+  int64_t live = s->null_rows + key_map_count(&s->map);
+  int64_t *pos = malloc((size_t)(live > 0 ? live : 1) * sizeof *pos), *ids = malloc((size_t)(live > 0 ? live : 1) * sizeof *ids);
+  int64_t *idx = NULL, total = 0;
+  md_code code = kept && pos && ids ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  for (int b = 0; b < s->num_held && code == MD_OK; b++) {
+    held_batch *h = &s->held[b];
+    int64_t n = md_batch_num_rows(h->batch), k = 0;
+    free(idx);
+    if (!(idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *idx))) {
+      code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+      break;
+    }
+    for (int64_t r = 0; r < n; r++) {
+      int64_t id = h->ids[r];
+      if (id >= 0 && (s->best_held[id] != b || s->best_row[id] != r)) continue;
+      idx[k++] = r;
+      pos[total] = h->pos[r];
+      ids[total++] = id;
+    }
+    code = batch_take(h->batch, idx, k, &kept[b], err);
+  }
+  free(idx);
+  md_batch *all = NULL;
+  if (code == MD_OK) code = md_batch_concat(md_batch_schema(s->held[0].batch), kept, s->num_held, &all, err);
+  for (int b = 0; kept && b < s->num_held; b++) md_batch_free(kept[b]);
+  free(kept);
+  held_batch h = {.batch = all, .pos = pos, .ids = ids};
+  if (code == MD_OK)
+    code = key_view_init(&h.order, md_batch_column(all, md_schema_find(md_batch_schema(all), s->order_column)), err);
+  if (code != MD_OK) {
+    held_free(&h);
+    return code;
+  }
+  for (int b = 0; b < s->num_held; b++) held_free(&s->held[b]);
+  for (int64_t j = 0; j < total; j++)
+    if (ids[j] >= 0) s->best_held[ids[j]] = 0, s->best_row[ids[j]] = j;
+  s->held[0] = h;
+  s->num_held = 1;
+  s->held_rows = total;
+  return MD_OK;
+}
+
+md_code latest_consume(latest_state *s, const md_batch *batch, int64_t seq, const int64_t *rows, md_error *err) {
+  int64_t n = md_batch_num_rows(batch);
+  int order_index = md_schema_find(md_batch_schema(batch), s->order_column);
+  if (order_index < 0) return md_error_set(err, MD_ERR_NOT_FOUND, "keep-latest: column %s not found", s->order_column);
+  md_column *columns[64];
+  md_code code = batch_columns_by_name(batch, s->keys, s->num_keys, columns, err);
+  if (code != MD_OK) return code;
+  key_view order = {0};
+  int64_t *ids = malloc((size_t)(n > 0 ? n : 1) * sizeof *ids);
+  if (!ids) return md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  code = key_view_init(&order, md_batch_column(batch, order_index), err);
+  if (code == MD_OK) code = key_map_assign(&s->map, columns, s->num_keys, n, ids, NULL, NULL, err);
+  if (code == MD_OK) code = ensure_keys(s, key_map_count(&s->map), err);
+  /* Candidates from this batch point at held batch `cur` (not yet added). */
+  int32_t cur = s->num_held;
+  int64_t nulls = 0;
+  for (int64_t i = 0; i < n && code == MD_OK; i++) {
+    int64_t id = ids[i];
+    if (id < 0) {
+      nulls++;
+      continue;
+    }
+    int32_t b = s->best_held[id];
+    if (b >= 0) {
+      const key_view *bv = b == cur ? &order : &s->held[b].order;
+      int64_t r = s->best_row[id];
+      bool row_null = key_view_null(&order, i), best_null = key_view_null(bv, r);
+      /* Later rows win ties; a null order value is older than any value. */
+      if (!(row_null ? best_null : (best_null || key_view_compare(&order, i, bv, r) >= 0))) continue;
+    }
+    s->best_held[id] = cur;
+    s->best_row[id] = i;
+  }
+  int64_t *idx = NULL, *pos = NULL, *kept_ids = NULL, k = 0;
+  if (code == MD_OK) {
+    idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *idx);
+    pos = malloc((size_t)(n > 0 ? n : 1) * sizeof *pos);
+    kept_ids = malloc((size_t)(n > 0 ? n : 1) * sizeof *kept_ids);
+    if (!idx || !pos || !kept_ids) code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  }
+  for (int64_t i = 0; i < n && code == MD_OK; i++) {
+    int64_t id = ids[i];
+    if (id >= 0 && (s->best_held[id] != cur || s->best_row[id] != i)) continue;
+    idx[k] = i;
+    pos[k] = (seq << 32) | (rows ? rows[i] : i);
+    kept_ids[k++] = id;
+  }
+  md_column_free(order.column);
+  free(ids);
+  if (code == MD_OK && k > 0) {
+    code = hold(s, batch, idx, k, pos, kept_ids, err);
+    pos = kept_ids = NULL;
+  }
+  free(idx);
+  free(pos);
+  free(kept_ids);
+  if (code != MD_OK) return code;
+  s->null_rows += nulls;
+  if (s->held_rows > 2 * (s->null_rows + key_map_count(&s->map)) + 65536) code = compact(s, err);
+  return code;
+}
+
+static int compare_pos(const void *a, const void *b) {
+  const int64_t *x = a, *y = b;
+  return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+md_code latest_finish_partitions(latest_state **parts, int num_parts, const md_schema *schema, md_batch **out,
+                                 md_error *err) {
+  md_batch *results[64] = {0};
+  int count = 0;
+  int64_t total = 0;
+  md_code code = MD_OK;
+  for (int p = 0; p < num_parts && code == MD_OK; p++) {
+    if ((code = compact(parts[p], err)) != MD_OK || parts[p]->num_held == 0) continue;
+    results[count++] = parts[p]->held[0].batch;
+    total += parts[p]->held_rows;
+  }
+  md_batch *all = NULL;
+  if (code == MD_OK) code = md_batch_concat(schema, results, count, &all, err);
+  if (code != MD_OK) return code;
+  bool ordered = count <= 1;
+  int64_t *pairs = ordered ? NULL : malloc((size_t)(total > 0 ? total : 1) * 2 * sizeof *pairs);
+  int64_t *order = ordered ? NULL : malloc((size_t)(total > 0 ? total : 1) * sizeof *order);
+  if (!ordered && (!pairs || !order)) code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  for (int p = 0, g = 0; !ordered && p < num_parts && code == MD_OK; p++)
+    for (int64_t i = 0; parts[p]->num_held > 0 && i < parts[p]->held_rows; i++, g++)
+      pairs[2 * g] = parts[p]->held[0].pos[i], pairs[2 * g + 1] = g;
+  if (!ordered && code == MD_OK) {
+    qsort(pairs, (size_t)total, 2 * sizeof *pairs, compare_pos);
+    for (int64_t g = 0; g < total; g++) order[g] = pairs[2 * g + 1];
+    md_batch *sorted = NULL;
+    code = batch_take(all, order, total, &sorted, err);
+    md_batch_free(all);
+    all = sorted;
+  }
+  free(pairs);
+  free(order);
+  if (code != MD_OK) {
+    md_batch_free(all);
+    return code;
+  }
+  *out = all;
+  return MD_OK;
+}
