@@ -216,46 +216,92 @@ md_code latest_consume(latest_state *s, const md_batch *batch, int64_t seq, cons
   return code;
 }
 
-static int compare_pos(const void *a, const void *b) {
-  const int64_t *x = a, *y = b;
-  return (x[0] > y[0]) - (x[0] < y[0]);
+/* The live rows of one state, in input order: (held batch, row) pairs. */
+typedef struct live_rows {
+  const latest_state *state;
+  int32_t *held;
+  int64_t *rows, count, next;
+} live_rows;
+
+static md_code list_live(const latest_state *s, live_rows *out, md_error *err) {
+  memset(out, 0, sizeof *out);
+  out->state = s;
+  int64_t cap = s->null_rows + key_map_count(&s->map);
+  out->held = malloc((size_t)(cap > 0 ? cap : 1) * sizeof *out->held);
+  out->rows = malloc((size_t)(cap > 0 ? cap : 1) * sizeof *out->rows);
+  if (!out->held || !out->rows) return md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  for (int b = 0; b < s->num_held; b++) {
+    const held_batch *h = &s->held[b];
+    int64_t n = md_batch_num_rows(h->batch);
+    for (int64_t r = 0; r < n; r++) {
+      int64_t id = h->ids[r];
+      if (id >= 0 && (s->best_held[id] != b || s->best_row[id] != r)) continue;
+      out->held[out->count] = b;
+      out->rows[out->count++] = r;
+    }
+  }
+  return MD_OK;
 }
+
+static int64_t live_pos(const live_rows *l) { return l->state->held[l->held[l->next]].pos[l->rows[l->next]]; }
 
 md_code latest_finish_partitions(latest_state **parts, int num_parts, const md_schema *schema, md_batch **out,
                                  md_error *err) {
-  md_batch *results[64] = {0};
-  int count = 0;
+  live_rows lists[64];
   int64_t total = 0;
   md_code code = MD_OK;
-  for (int p = 0; p < num_parts && code == MD_OK; p++) {
-    if ((code = compact(parts[p], err)) != MD_OK || parts[p]->num_held == 0) continue;
-    results[count++] = parts[p]->held[0].batch;
-    total += parts[p]->held_rows;
+  int listed = 0;
+  for (; listed < num_parts && code == MD_OK; listed++) {
+    code = list_live(parts[listed], &lists[listed], err);
+    total += lists[listed].count;
   }
-  md_batch *all = NULL;
-  if (code == MD_OK) code = md_batch_concat(schema, results, count, &all, err);
-  if (code != MD_OK) return code;
-  bool ordered = count <= 1;
-  int64_t *pairs = ordered ? NULL : malloc((size_t)(total > 0 ? total : 1) * 2 * sizeof *pairs);
-  int64_t *order = ordered ? NULL : malloc((size_t)(total > 0 ? total : 1) * sizeof *order);
-  if (!ordered && (!pairs || !order)) code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
-  for (int p = 0, g = 0; !ordered && p < num_parts && code == MD_OK; p++)
-    for (int64_t i = 0; parts[p]->num_held > 0 && i < parts[p]->held_rows; i++, g++)
-      pairs[2 * g] = parts[p]->held[0].pos[i], pairs[2 * g + 1] = g;
-  if (!ordered && code == MD_OK) {
-    qsort(pairs, (size_t)total, 2 * sizeof *pairs, compare_pos);
-    for (int64_t g = 0; g < total; g++) order[g] = pairs[2 * g + 1];
-    md_batch *sorted = NULL;
-    code = batch_take(all, order, total, &sorted, err);
-    md_batch_free(all);
-    all = sorted;
+  /* Merge the states' lists by input position into runs of one source batch. */
+  const md_batch **run_batch = NULL;
+  int64_t *run_start = NULL, *rows = NULL, runs = 0;
+  if (code == MD_OK) {
+    run_batch = malloc((size_t)(total > 0 ? total : 1) * sizeof *run_batch);
+    run_start = malloc((size_t)(total + 1) * sizeof *run_start);
+    rows = malloc((size_t)(total > 0 ? total : 1) * sizeof *rows);
+    if (!run_batch || !run_start || !rows) code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
   }
-  free(pairs);
-  free(order);
-  if (code != MD_OK) {
-    md_batch_free(all);
-    return code;
+  for (int64_t i = 0; i < total && code == MD_OK; i++) {
+    int best = -1;
+    int64_t best_pos = 0;
+    for (int p = 0; p < num_parts; p++) {
+      if (lists[p].next >= lists[p].count) continue;
+      int64_t pos = live_pos(&lists[p]);
+      if (best < 0 || pos < best_pos) best = p, best_pos = pos;
+    }
+    live_rows *l = &lists[best];
+    const md_batch *source = l->state->held[l->held[l->next]].batch;
+    if (runs == 0 || run_batch[runs - 1] != source) {
+      run_batch[runs] = source;
+      run_start[runs++] = i;
+    }
+    rows[i] = l->rows[l->next++];
   }
-  *out = all;
-  return MD_OK;
+  if (run_start) run_start[runs] = total;
+  int nc = md_schema_num_fields(schema);
+  md_column **columns = code == MD_OK ? calloc((size_t)(nc > 0 ? nc : 1), sizeof *columns) : NULL;
+  if (code == MD_OK && !columns) code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  for (int c = 0; c < nc && code == MD_OK; c++) {
+    if (!(columns[c] = md_column_new_for_field(md_schema_field(schema, c)))) {
+      code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+      break;
+    }
+    code = md_column_reserve(columns[c], total, 0, err);
+    for (int64_t r = 0; r < runs && code == MD_OK; r++)
+      code = md_column_append_rows(columns[c], md_batch_column(run_batch[r], c), rows + run_start[r],
+                                   run_start[r + 1] - run_start[r], err);
+    if (code != MD_OK) md_error_context(err, "column %s", md_field_name(md_schema_field(schema, c)));
+  }
+  for (int p = 0; p < listed; p++) {
+    free(lists[p].held);
+    free(lists[p].rows);
+  }
+  free(run_batch);
+  free(run_start);
+  free(rows);
+  if (!columns) return code;
+  return batch_build(code == MD_OK ? md_schema_copy(schema) : NULL, columns, nc, code, out, err);
 }
