@@ -102,6 +102,19 @@ static void test_aggregates_and_keep_latest_agree_across_thread_counts(void **st
   assert_same_with_1_and_4_threads(md_plan_keep_latest(fact(), two, 2, "t"));
 }
 
+/* Float sums depend on the order of additions: each key's rows must still be
+ * added in input order when the keys are split over threads. */
+static void test_float_sums_by_key_are_identical_across_thread_counts(void **state) {
+  (void)state;
+  const char *one[] = {"k"}, *two[] = {"s", "k"};
+  md_agg aggs[] = {{MD_AGG_SUM, "f", "sumf"}, {MD_AGG_MEAN, "f", "meanf"}, {MD_AGG_MAX, "f", "maxf"}};
+  md_expr *exprs[] = {md_col("k"), md_col("s"), md_div(md_col("v"), md_lit_double(7.0))};
+  const char *names[] = {"k", "s", "f"};
+  assert_same_with_1_and_4_threads(md_plan_aggregate(md_plan_project(fact(), exprs, names, 3), one, 1, aggs, 3));
+  md_expr *exprs2[] = {md_col("k"), md_col("s"), md_div(md_col("v"), md_lit_double(7.0))};
+  assert_same_with_1_and_4_threads(md_plan_aggregate(md_plan_project(fact(), exprs2, names, 3), two, 2, aggs, 3));
+}
+
 static void test_parquet_scan_agrees_across_thread_counts(void **state) {
   (void)state;
   char path[600];
@@ -141,6 +154,7 @@ int main(void) {
       cmocka_unit_test(test_filter_and_project_with_hmac_agree_across_thread_counts),
       cmocka_unit_test(test_joins_agree_across_thread_counts),
       cmocka_unit_test(test_aggregates_and_keep_latest_agree_across_thread_counts),
+      cmocka_unit_test(test_float_sums_by_key_are_identical_across_thread_counts),
       cmocka_unit_test(test_parquet_scan_agrees_across_thread_counts),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
