@@ -5,9 +5,9 @@
  * Holding the whole input until the end costs its full size in memory, yet
  * most rows lose to a later row of their key. So each batch is cut down as it
  * arrives to the rows that are, at that moment, their key's latest (plus the
- * null-key rows), and when the rows held grow to twice the rows still alive,
- * the held batches are compacted into one. Memory is then bounded by about
- * twice the output plus one batch. Each held row carries its input position
+ * null-key rows), and a held batch is cut down again whenever a third of its
+ * rows have lost to later ones. Memory is then bounded by about 1.5 times the
+ * output plus one batch. Each held row carries its input position
  * (batch seq << 32 | row), which puts the survivors back in input order at
  * the end, and lets several states, each owning a partition of the keys, run
  * on different threads and be put together exactly as one state would give. */
@@ -19,6 +19,7 @@ typedef struct held_batch {
   md_batch *batch;
   int64_t *pos; /* input position of each row */
   int64_t *ids; /* key id of each row; -1: a null key part (always kept) */
+  int64_t live; /* rows still some key's latest (or null-key rows) */
   key_view order;
 } held_batch;
 
@@ -32,7 +33,7 @@ struct latest_state {
   int64_t capacity;
   held_batch *held;
   int num_held, held_capacity;
-  int64_t held_rows, null_rows;
+  int64_t null_rows;
 };
 
 static void held_free(held_batch *h) {
@@ -103,54 +104,41 @@ static md_code hold(latest_state *s, const md_batch *batch, const int64_t *idx, 
       s->best_held[ids[j]] = s->num_held;
       s->best_row[ids[j]] = j;
     }
+  h.live = k;
   s->held[s->num_held++] = h;
-  s->held_rows += k;
   return MD_OK;
 }
 
-/* Gathers the rows still alive in every held batch into one. */
-static md_code compact(latest_state *s, md_error *err) {
-  if (s->num_held == 0) return MD_OK;
-  md_batch **kept = calloc((size_t)s->num_held, sizeof *kept);
-  int64_t live = s->null_rows + key_map_count(&s->map);
-  int64_t *pos = malloc((size_t)(live > 0 ? live : 1) * sizeof *pos), *ids = malloc((size_t)(live > 0 ? live : 1) * sizeof *ids);
-  int64_t *idx = NULL, total = 0;
-  md_code code = kept && pos && ids ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
-  for (int b = 0; b < s->num_held && code == MD_OK; b++) {
-    held_batch *h = &s->held[b];
-    int64_t n = md_batch_num_rows(h->batch), k = 0;
-    free(idx);
-    if (!(idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *idx))) {
-      code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
-      break;
-    }
-    for (int64_t r = 0; r < n; r++) {
-      int64_t id = h->ids[r];
-      if (id >= 0 && (s->best_held[id] != b || s->best_row[id] != r)) continue;
-      idx[k++] = r;
-      pos[total] = h->pos[r];
-      ids[total++] = id;
-    }
-    code = batch_take(h->batch, idx, k, &kept[b], err);
+/* Cuts held batch b down to its live rows (same order). */
+static md_code compact(latest_state *s, int b, md_error *err) {
+  held_batch *h = &s->held[b];
+  int64_t n = md_batch_num_rows(h->batch), k = 0;
+  int64_t *idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *idx);
+  if (!idx) return md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  for (int64_t r = 0; r < n; r++) {
+    int64_t id = h->ids[r];
+    if (id >= 0 && (s->best_held[id] != b || s->best_row[id] != r)) continue;
+    idx[k] = r;
+    h->pos[k] = h->pos[r];
+    h->ids[k++] = id;
   }
+  md_batch *kept = NULL;
+  key_view order = {0};
+  md_code code = batch_take(h->batch, idx, k, &kept, err);
   free(idx);
-  md_batch *all = NULL;
-  if (code == MD_OK) code = md_batch_concat(md_batch_schema(s->held[0].batch), kept, s->num_held, &all, err);
-  for (int b = 0; kept && b < s->num_held; b++) md_batch_free(kept[b]);
-  free(kept);
-  held_batch h = {.batch = all, .pos = pos, .ids = ids};
   if (code == MD_OK)
-    code = key_view_init(&h.order, md_batch_column(all, md_schema_find(md_batch_schema(all), s->order_column)), err);
+    code = key_view_init(&order, md_batch_column(kept, md_schema_find(md_batch_schema(kept), s->order_column)), err);
   if (code != MD_OK) {
-    held_free(&h);
+    md_batch_free(kept);
     return code;
   }
-  for (int b = 0; b < s->num_held; b++) held_free(&s->held[b]);
-  for (int64_t j = 0; j < total; j++)
-    if (ids[j] >= 0) s->best_held[ids[j]] = 0, s->best_row[ids[j]] = j;
-  s->held[0] = h;
-  s->num_held = 1;
-  s->held_rows = total;
+  md_batch_free(h->batch);
+  md_column_free(h->order.column);
+  h->batch = kept;
+  h->order = order;
+  h->live = k;
+  for (int64_t j = 0; j < k; j++)
+    if (h->ids[j] >= 0) s->best_row[h->ids[j]] = j;
   return MD_OK;
 }
 
@@ -183,6 +171,7 @@ md_code latest_consume(latest_state *s, const md_batch *batch, int64_t seq, cons
       bool row_null = key_view_null(&order, i), best_null = key_view_null(bv, r);
       /* Later rows win ties; a null order value is older than any value. */
       if (!(row_null ? best_null : (best_null || key_view_compare(&order, i, bv, r) >= 0))) continue;
+      if (b != cur) s->held[b].live--;
     }
     s->best_held[id] = cur;
     s->best_row[id] = i;
@@ -212,7 +201,12 @@ md_code latest_consume(latest_state *s, const md_batch *batch, int64_t seq, cons
   free(kept_ids);
   if (code != MD_OK) return code;
   s->null_rows += nulls;
-  if (s->held_rows > 2 * (s->null_rows + key_map_count(&s->map)) + 65536) code = compact(s, err);
+  /* A held batch is cut down once a third of its rows have lost to later ones,
+   * which bounds the rows held to 1.5 times the rows kept, plus small batches. */
+  for (int b = 0; b < s->num_held && code == MD_OK; b++) {
+    int64_t rows_held = md_batch_num_rows(s->held[b].batch);
+    if (rows_held >= 1024 && s->held[b].live * 3 < rows_held * 2) code = compact(s, b, err);
+  }
   return code;
 }
 
@@ -245,6 +239,42 @@ static md_code list_live(const latest_state *s, live_rows *out, md_error *err) {
 
 static int64_t live_pos(const live_rows *l) { return l->state->held[l->held[l->next]].pos[l->rows[l->next]]; }
 
+/* Column c of the kept rows: the states' lists merged by input position, the
+ * rows appended a run of one source batch at a time. Merging again per column
+ * costs a little time and saves holding the merged order for every row. */
+static md_code gather_column(live_rows *lists, int num_parts, int c, const md_field *field, int64_t total,
+                             md_column **out, md_error *err) {
+  md_column *column = md_column_new_for_field(field);
+  if (!column) return md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
+  md_code code = md_column_reserve(column, total, 0, err);
+  for (int p = 0; p < num_parts; p++) lists[p].next = 0;
+  int64_t run[1024], count = 0;
+  const md_batch *source = NULL;
+  for (int64_t i = 0; i <= total && code == MD_OK; i++) {
+    int best = -1;
+    int64_t best_pos = 0;
+    for (int p = 0; i < total && p < num_parts; p++) {
+      if (lists[p].next >= lists[p].count) continue;
+      int64_t pos = live_pos(&lists[p]);
+      if (best < 0 || pos < best_pos) best = p, best_pos = pos;
+    }
+    const md_batch *next = best < 0 ? NULL : lists[best].state->held[lists[best].held[lists[best].next]].batch;
+    if (count > 0 && (next != source || count == 1024)) {
+      code = md_column_append_rows(column, md_batch_column(source, c), run, count, err);
+      count = 0;
+    }
+    if (best < 0) break;
+    source = next;
+    run[count++] = lists[best].rows[lists[best].next++];
+  }
+  if (code != MD_OK) {
+    md_column_free(column);
+    return code;
+  }
+  *out = column;
+  return MD_OK;
+}
+
 md_code latest_finish_partitions(latest_state **parts, int num_parts, const md_schema *schema, md_batch **out,
                                  md_error *err) {
   live_rows lists[64];
@@ -254,54 +284,20 @@ md_code latest_finish_partitions(latest_state **parts, int num_parts, const md_s
   for (; listed < num_parts && code == MD_OK; listed++) {
     code = list_live(parts[listed], &lists[listed], err);
     total += lists[listed].count;
+    /* The keys are no longer needed: give their memory back before gathering. */
+    key_map_free(&parts[listed]->map);
   }
-  /* Merge the states' lists by input position into runs of one source batch. */
-  const md_batch **run_batch = NULL;
-  int64_t *run_start = NULL, *rows = NULL, runs = 0;
-  if (code == MD_OK) {
-    run_batch = malloc((size_t)(total > 0 ? total : 1) * sizeof *run_batch);
-    run_start = malloc((size_t)(total + 1) * sizeof *run_start);
-    rows = malloc((size_t)(total > 0 ? total : 1) * sizeof *rows);
-    if (!run_batch || !run_start || !rows) code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
-  }
-  for (int64_t i = 0; i < total && code == MD_OK; i++) {
-    int best = -1;
-    int64_t best_pos = 0;
-    for (int p = 0; p < num_parts; p++) {
-      if (lists[p].next >= lists[p].count) continue;
-      int64_t pos = live_pos(&lists[p]);
-      if (best < 0 || pos < best_pos) best = p, best_pos = pos;
-    }
-    live_rows *l = &lists[best];
-    const md_batch *source = l->state->held[l->held[l->next]].batch;
-    if (runs == 0 || run_batch[runs - 1] != source) {
-      run_batch[runs] = source;
-      run_start[runs++] = i;
-    }
-    rows[i] = l->rows[l->next++];
-  }
-  if (run_start) run_start[runs] = total;
   int nc = md_schema_num_fields(schema);
   md_column **columns = code == MD_OK ? calloc((size_t)(nc > 0 ? nc : 1), sizeof *columns) : NULL;
   if (code == MD_OK && !columns) code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
   for (int c = 0; c < nc && code == MD_OK; c++) {
-    if (!(columns[c] = md_column_new_for_field(md_schema_field(schema, c)))) {
-      code = md_error_set(err, MD_ERR_NOMEM, "keep-latest: out of memory");
-      break;
-    }
-    code = md_column_reserve(columns[c], total, 0, err);
-    for (int64_t r = 0; r < runs && code == MD_OK; r++)
-      code = md_column_append_rows(columns[c], md_batch_column(run_batch[r], c), rows + run_start[r],
-                                   run_start[r + 1] - run_start[r], err);
+    code = gather_column(lists, num_parts, c, md_schema_field(schema, c), total, &columns[c], err);
     if (code != MD_OK) md_error_context(err, "column %s", md_field_name(md_schema_field(schema, c)));
   }
   for (int p = 0; p < listed; p++) {
     free(lists[p].held);
     free(lists[p].rows);
   }
-  free(run_batch);
-  free(run_start);
-  free(rows);
   if (!columns) return code;
   return batch_build(code == MD_OK ? md_schema_copy(schema) : NULL, columns, nc, code, out, err);
 }
