@@ -4,9 +4,10 @@
  * _delta_log of JSON commits and Parquet checkpoints; a snapshot is the table
  * at one version: its protocol, schema, partition columns and live data files.
  * Reading needs only reader version 1, or 3 with the reader features
- * timestampNtz and vacuumProtocolCheck; deletionVectors and columnMapping are
- * accepted while no live file carries a deletion vector and the mapping mode
- * is none. Anything else is refused with MD_ERR_UNSUPPORTED naming the feature. */
+ * timestampNtz, vacuumProtocolCheck and deletionVectors (rows a deletion
+ * vector marks deleted are never returned); columnMapping is accepted while
+ * the mapping mode is none. Anything else is refused with MD_ERR_UNSUPPORTED
+ * naming the feature. */
 #ifndef MEDALLION_DELTA_H
 #define MEDALLION_DELTA_H
 
@@ -75,8 +76,10 @@ typedef struct md_delta_file_info {
   int64_t size;
   int64_t modification_time; /* ms since the epoch */
   const char *stats;         /* the add action's stats JSON, or NULL */
-  int64_t num_records;       /* from stats, -1 when unknown */
+  int64_t num_records;       /* live rows: from stats minus the deletion vector's cardinality, -1 when unknown */
   bool has_deletion_vector;
+  int64_t num_deleted_rows;  /* rows the deletion vector marks deleted (0 without one) */
+  int64_t num_physical_records; /* rows in the Parquet file, as stats say (what min/max/nullCount describe), or -1 */
 } md_delta_file_info;
 
 md_code md_delta_snapshot_file(const md_delta_snapshot *snapshot, int64_t i, md_delta_file_info *out,
@@ -119,6 +122,11 @@ md_code md_delta_scan_new(const md_delta_snapshot *snapshot, const char *const *
                           md_delta_scan **out, md_error *err);
 /* *out is NULL at the end. */
 md_code md_delta_scan_next(md_delta_scan *scan, md_batch **out, md_error *err);
+/* Before the first read: every batch also carries an INT64 column `name`
+ * (last, not null) holding each row's physical position in its Parquet file
+ * (0-based, counting rows a deletion vector already deleted), which is what
+ * md_delta_delete_and_append takes. */
+md_code md_delta_scan_add_row_positions(md_delta_scan *scan, const char *name, md_error *err);
 void md_delta_scan_free(md_delta_scan *scan);
 /* For engines that choose files and row groups themselves (pruning by
  * partition values and statistics): the local path of live file i (as
