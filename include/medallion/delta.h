@@ -192,6 +192,29 @@ typedef struct md_delta_write_options {
 md_code md_delta_write(const char *path, md_batch *const *batches, int num_batches,
                        const md_delta_write_options *options, int64_t *version_out, md_error *err);
 
+/* Rows of one live data file to mark deleted: path as md_delta_file_info
+ * gives it, rows its physical row positions (see
+ * md_delta_scan_add_row_positions), any order, repeats allowed. */
+typedef struct md_delta_row_deletes {
+  const char *path;
+  const int64_t *rows;
+  int64_t num_rows;
+} md_delta_row_deletes;
+
+/* In ONE atomic commit: marks the rows of each deletes[i] deleted with a
+ * deletion vector (unioned with the file's existing one; a file left without
+ * live rows is removed) and appends the batches (the table's columns, no
+ * schema change) as new data files, partitioned as the table is. DV files are
+ * written before the commit, so nothing is visible until it lands. Upgrades
+ * the protocol to reader 3 / writer 7 with the deletionVectors feature (plus
+ * the features the old writer version implied) and sets
+ * delta.enableDeletionVectors=true. Of options only app_id/txn_version,
+ * commit_metadata and checkpoint_interval apply. A concurrent commit that
+ * removed or re-DV'd one of the files conflicts (MD_ERR_INVALID). */
+md_code md_delta_delete_and_append(const char *table_path, const md_delta_row_deletes *deletes, int num_deletes,
+                                   md_batch *const *batches, int num_batches, const md_delta_write_options *options,
+                                   int64_t *version_out, md_error *err);
+
 /* Writes a classic single-file checkpoint of version (-1: latest), then
  * _last_checkpoint; both appear atomically. Readers then replay from it. */
 md_code md_delta_checkpoint(const char *path, int64_t version, md_error *err);

@@ -68,8 +68,12 @@ md_code delta_dv_load(const char *table_path, const char *data_file, const delta
 
 /* Writes rows as a new DV file <table>/deletion_vector_<uuid>.bin (to a
  * temporary name, synced, then renamed, so a crash never leaves a partial
- * file under the final name) and fills *out with its 'u' descriptor. */
-md_code delta_dv_write(const char *table_path, const delta_row_set *rows, delta_dv_descriptor *out, md_error *err);
+ * file under the final name) and fills *out with its 'u' descriptor;
+ * *file_out (malloc'd) is the file's path, for removal if the commit fails. */
+md_code delta_dv_write(const char *table_path, const delta_row_set *rows, delta_dv_descriptor *out, char **file_out,
+                       md_error *err);
+/* ,"deletionVector":{...} for an add or remove action. */
+void delta_dv_descriptor_append_json(delta_buf *buf, const delta_dv_descriptor *dv);
 
 /* Local file path of a log path relative to table_path (or absolute, or a
  * file: URI). Malloc'd. */

@@ -162,7 +162,16 @@ static void put_be32(uint8_t *p, uint32_t v) {
   p[3] = (uint8_t)v;
 }
 
-md_code delta_dv_write(const char *table_path, const delta_row_set *rows, delta_dv_descriptor *out, md_error *err) {
+void delta_dv_descriptor_append_json(delta_buf *buf, const delta_dv_descriptor *dv) {
+  delta_buf_printf(buf, ",\"deletionVector\":{\"storageType\":\"%c\",\"pathOrInlineDv\":", dv->storage_type);
+  delta_json_write_string(buf, dv->path_or_inline, strlen(dv->path_or_inline));
+  if (dv->offset >= 0) delta_buf_printf(buf, ",\"offset\":%lld", (long long)dv->offset);
+  delta_buf_printf(buf, ",\"sizeInBytes\":%lld,\"cardinality\":%lld}", (long long)dv->size_in_bytes,
+                   (long long)dv->cardinality);
+}
+
+md_code delta_dv_write(const char *table_path, const delta_row_set *rows, delta_dv_descriptor *out, char **file_out,
+                       md_error *err) {
   char uuid[37];
   delta_random_uuid(uuid);
   uint8_t id[16];
@@ -217,7 +226,8 @@ md_code delta_dv_write(const char *table_path, const delta_row_set *rows, delta_
     out->offset = 1;
     out->size_in_bytes = (int64_t)size;
     out->cardinality = rows->cardinality;
-    if (!out->path_or_inline) rc = nomem(err);
+    *file_out = delta_buf_take(&path, NULL);
+    if (!out->path_or_inline || !*file_out) rc = nomem(err);
   }
   delta_buf_free(&file);
   delta_buf_free(&z85);

@@ -142,7 +142,10 @@ static void test_dv_file_is_checked_and_errors_name_table_data_file_and_dv(void 
   build_mixed_set(&set);
   delta_dv_descriptor dv;
   md_error err;
-  assert_int_equal(delta_dv_write(dir, &set, &dv, &err), MD_OK);
+  char *written = NULL;
+  assert_int_equal(delta_dv_write(dir, &set, &dv, &written, &err), MD_OK);
+  assert_non_null(strstr(written, "/deletion_vector_"));
+  free(written);
   assert_int_equal(dv.storage_type, 'u');
   assert_int_equal(strlen(dv.path_or_inline), 20);
   assert_int_equal(dv.cardinality, set.cardinality);
