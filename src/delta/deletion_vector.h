@@ -66,6 +66,10 @@ void delta_dv_encode_bitmap(const delta_row_set *rows, delta_buf *out);
 md_code delta_dv_load(const char *table_path, const char *data_file, const delta_dv_descriptor *dv,
                       delta_row_set *out, md_error *err);
 
+/* The DV's file, for vacuum: relative to the table ('u') or as logged,
+ * decoded ('p'); *out NULL for inline DVs. Malloc'd. */
+md_code delta_dv_file(const delta_dv_descriptor *dv, char **out, md_error *err);
+
 /* Writes rows as a new DV file <table>/deletion_vector_<uuid>.bin (to a
  * temporary name, synced, then renamed, so a crash never leaves a partial
  * file under the final name) and fills *out with its 'u' descriptor;

@@ -37,7 +37,8 @@ md_code delta_local_path(const char *table_path, const char *decoded, char **out
   return MD_OK;
 }
 
-/* 'u': <random prefix><20 z85 characters of the UUID's 16 bytes>. */
+/* 'u': <random prefix><20 z85 characters of the UUID's 16 bytes>; table_path
+ * NULL gives the path relative to the table. */
 static md_code uuid_path(const char *table_path, const char *text, char **out, md_error *err) {
   size_t len = strlen(text);
   if (len < 20) return md_error_set(err, MD_ERR_CORRUPT, "UUID deletion vector path '%s' is too short", text);
@@ -47,7 +48,7 @@ static md_code uuid_path(const char *table_path, const char *text, char **out, m
   if (rc != MD_OK) return rc;
   delta_buf buf;
   delta_buf_init(&buf);
-  delta_buf_printf(&buf, "%s/", table_path);
+  if (table_path) delta_buf_printf(&buf, "%s/", table_path);
   if (len > 20) {
     delta_buf_append(&buf, text, len - 20);
     delta_buf_append_char(&buf, '/');
@@ -109,6 +110,13 @@ static md_code read_stored(const char *file, const delta_dv_descriptor *dv, uint
   }
   *out = bytes;
   *len = (size_t)size;
+  return MD_OK;
+}
+
+md_code delta_dv_file(const delta_dv_descriptor *dv, char **out, md_error *err) {
+  *out = NULL;
+  if (dv->storage_type == 'u') return uuid_path(NULL, dv->path_or_inline, out, err);
+  if (dv->storage_type == 'p') return delta_url_decode(dv->path_or_inline, out, err);
   return MD_OK;
 }
 

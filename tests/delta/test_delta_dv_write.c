@@ -262,6 +262,29 @@ static void test_failed_delete_leaves_no_dv_file_and_no_change(void **state) {
   free(file);
 }
 
+/* Vacuum keeps the DV file of a live file and takes the superseded one. */
+static void test_vacuum_keeps_live_deletion_vector_files(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("dv-vacuum"));
+  write_ids(path, 0, 6);
+  char *file = only_file(path);
+  md_error err;
+  const int64_t first[] = {0}, second[] = {4};
+  assert_int_equal(delete_rows(path, file, first, 1, NULL, &err), MD_OK);
+  assert_int_equal(delete_rows(path, file, second, 1, NULL, &err), MD_OK);
+  assert_int_equal(count_dv_files(path), 2);
+  md_delta_vacuum_options v = {.retain_zero = true, .force = true};
+  md_delta_vacuum_result *result = NULL;
+  if (md_delta_vacuum(path, &v, &result, &err) != MD_OK) fail_msg("%s", err.message);
+  md_delta_vacuum_result_free(result);
+  assert_int_equal(count_dv_files(path), 1);
+  char *text = canonical(path);
+  assert_string_equal(text, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n{\"id\":5}\n");
+  free(text);
+  free(file);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_delete_and_append_commits_dv_and_new_rows_at_once),
@@ -269,6 +292,7 @@ int main(void) {
       cmocka_unit_test(test_deleting_every_row_removes_the_file),
       cmocka_unit_test(test_concurrent_re_dv_of_the_same_file_conflicts),
       cmocka_unit_test(test_failed_delete_leaves_no_dv_file_and_no_change),
+      cmocka_unit_test(test_vacuum_keeps_live_deletion_vector_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
