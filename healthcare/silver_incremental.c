@@ -11,7 +11,16 @@
  * where PATIENT_NR already holds the key. Whatever this cannot decide safely
  * (bronze rewritten, its schema evolved, an input whose change touches
  * unknown rows, a code leaving a lookup that decides validity, history
- * vacuumed) falls back to the full recompute: correctness first. */
+ * vacuumed) falls back to the full recompute: correctness first.
+ *
+ * Writing: the rejects table is small and is rewritten. Silver is not read
+ * whole: only its key columns and each row's physical position, per file;
+ * the rows whose key was recomputed are marked deleted with deletion vectors
+ * and the recomputed rows appended, in one commit (md_delta_delete_and_append;
+ * new rows land in their SERVICE_MONTH partitions as new files). A lookup
+ * change still reads silver whole (it rebuilds rows from the stored ones) but
+ * writes the same way; only new columns (schema evolution) take the older
+ * path of merging with the stored silver and rewriting touched partitions. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,7 +258,6 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
   if (rc == MD_OK && ok) rc = keyed_latest(cfg, fresh, src, &keyed, err);
   md_schema *source = rc == MD_OK && ok ? hc_source_columns(md_batch_schema(keyed)) : NULL;
   if (rc == MD_OK && ok && !source) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  if (rc == MD_OK && ok) rc = read_layer(cfg, "silver", src->table, &in->old_silver, err);
   if (rc == MD_OK && ok) rc = read_layer(cfg, "silver", rejects_name, &in->old_rejects, err);
   if (rc == MD_OK && ok) parts[num_parts++] = hc_scan(keyed);
   md_batch *codes[HC_MAX_LOOKUPS] = {0};
@@ -265,6 +273,9 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
       ok = false;
       continue;
     }
+    /* Rebuilding from stored rows needs the whole silver table. */
+    if (!in->old_silver) rc = read_layer(cfg, "silver", src->table, &in->old_silver, err);
+    if (rc != MD_OK) break;
     parts[num_parts++] = stored_with_codes(in->old_silver, codes[i], dep->column, src, source);
     parts[num_parts++] = stored_with_codes(in->old_rejects, codes[i], dep->column, src, source);
   }
@@ -376,6 +387,181 @@ static md_code date_list(md_batch *const *batches, int n, const char *column, ch
   return rc;
 }
 
+/* Can part be appended to the table without a schema change? */
+static bool fits_table(const md_schema *table, const md_batch *part) {
+  const md_schema *s = md_batch_schema(part);
+  for (int i = 0; i < md_schema_num_fields(s); i++) {
+    int j = md_schema_find(table, md_field_name(md_schema_field(s, i)));
+    if (j < 0 || !md_type_equal(md_field_type(md_schema_field(table, j)), md_field_type(md_schema_field(s, i))))
+      return false;
+  }
+  return true;
+}
+
+/* The key columns (stored names) of part, for the caller's key checks. */
+static md_code part_keys(md_batch *part, const char *const *keys, int num_keys, md_batch **out, md_error *err) {
+  md_expr *e[8];
+  for (int i = 0; i < num_keys; i++) e[i] = md_col(keys[i]);
+  return hc_collect(md_plan_project(hc_scan(part), e, (const char **)keys, num_keys), out, err);
+}
+
+typedef struct dv_plan {
+  md_delta_row_deletes *deletes;
+  int64_t **positions; /* owned, per delete */
+  int num;
+  md_batch **kept;     /* key columns of the rows that stay, per file */
+  int num_kept;
+  int64_t old_rows, removed;
+} dv_plan;
+
+static void dv_plan_clear(dv_plan *p) {
+  for (int i = 0; i < p->num; i++) free(p->positions[i]);
+  for (int i = 0; i < p->num_kept; i++) md_batch_free(p->kept[i]);
+  free(p->deletes);
+  free(p->positions);
+  free(p->kept);
+  memset(p, 0, sizeof *p);
+}
+
+/* One live file: its keys and positions; the rows whose key was recomputed
+ * become deletes, the others are kept (keys only). */
+static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file, const hc_silver_input *in,
+                         const char *const *stored_keys, dv_plan *p, md_error *err) {
+  const hc_silver_source *src = in->source;
+  md_parquet_reader *reader = NULL;
+  md_code rc = md_parquet_reader_open(md_delta_scan_file_path(scan, f), &reader, err);
+  int groups = rc == MD_OK ? md_parquet_reader_num_row_groups(reader) : 0;
+  md_batch **parts = calloc((size_t)groups + 1, sizeof *parts);
+  if (rc == MD_OK && !parts) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (int g = 0; rc == MD_OK && g < groups; g++) rc = md_delta_scan_read(scan, f, reader, g, &parts[g], err);
+  md_parquet_reader_free(reader);
+  md_batch *gone = NULL, *kept = NULL;
+  if (rc == MD_OK && groups > 0) {
+    md_plan *all = md_plan_from_batches(md_batch_schema(parts[0]), parts, groups);
+    rc = hc_collect(md_plan_join(all, hc_scan(in->rows), MD_JOIN_SEMI, stored_keys, src->keys, src->num_keys), &gone,
+                    err);
+    all = md_plan_from_batches(md_batch_schema(parts[0]), parts, groups);
+    if (rc == MD_OK)
+      rc = hc_collect(md_plan_join(all, hc_scan(in->rows), MD_JOIN_ANTI, stored_keys, src->keys, src->num_keys), &kept,
+                      err);
+  }
+  for (int g = 0; g < groups; g++) {
+    if (parts[g]) p->old_rows += md_batch_num_rows(parts[g]);
+    md_batch_free(parts[g]);
+  }
+  free(parts);
+  if (rc == MD_OK && kept) {
+    md_expr *e[8];
+    for (int i = 0; i < src->num_keys; i++) e[i] = md_col(stored_keys[i]);
+    md_batch *keys = NULL;
+    rc = hc_collect(md_plan_project(hc_scan(kept), e, (const char **)stored_keys, src->num_keys), &keys, err);
+    if (rc == MD_OK) p->kept[p->num_kept++] = keys;
+  }
+  int64_t n = gone ? md_batch_num_rows(gone) : 0;
+  if (rc == MD_OK && n > 0) {
+    int64_t *rows = malloc((size_t)n * sizeof *rows);
+    if (!rows) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    else {
+      memcpy(rows, md_column_values(md_batch_column(gone, src->num_keys)), (size_t)n * sizeof *rows);
+      p->positions[p->num] = rows;
+      p->deletes[p->num++] = (md_delta_row_deletes){file, rows, n};
+      p->removed += n;
+    }
+  }
+  md_batch_free(gone);
+  md_batch_free(kept);
+  return rc;
+}
+
+/* Live rows and bytes of the table, for the asset's numbers. */
+static void report_table(md_asset_ctx *ctx, const md_delta_snapshot *s) {
+  int64_t rows = 0, bytes = 0;
+  for (int64_t i = 0; i < md_delta_snapshot_num_files(s); i++) {
+    md_delta_file_info f;
+    if (md_delta_snapshot_file(s, i, &f, NULL) != MD_OK) continue;
+    bytes += f.size;
+    rows += f.num_records > 0 ? f.num_records : 0;
+  }
+  md_asset_ctx_rows(ctx, rows);
+  md_asset_ctx_table(ctx, md_delta_snapshot_version(s), bytes);
+}
+
+/* Silver by deletion vectors (see the header comment). *keys_out: the key
+ * columns of every row silver holds afterwards. *fallback when the part does
+ * not fit the table's schema (nothing was written). */
+static md_code write_silver_by_dv(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
+                                  md_batch **keys_out, int64_t *old_rows, int64_t *removed, bool *fallback,
+                                  md_error *err) {
+  const hc_silver_source *src = in->source;
+  const char *const *stored_keys = src->silver_keys ? src->silver_keys : src->keys;
+  char path[HC_PATH_MAX];
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  md_delta_scan *scan = NULL;
+  dv_plan plan = {0};
+  *fallback = false;
+  md_code rc = src->num_keys <= 8 ? hc_path(&in->cfg, "silver", src->table, path, err)
+                                  : md_error_set(err, MD_ERR_INTERNAL, "too many key columns");
+  if (rc == MD_OK) rc = md_delta_table_open(path, &t, err);
+  if (rc == MD_OK) rc = md_delta_snapshot_at_version(t, -1, &s, err);
+  if (rc == MD_OK && !fits_table(md_delta_snapshot_schema(s), silver_part)) *fallback = true;
+  if (rc == MD_OK && !*fallback) rc = md_delta_scan_new(s, (const char *const *)stored_keys, src->num_keys, &scan, err);
+  if (rc == MD_OK && !*fallback) rc = md_delta_scan_add_row_positions(scan, "_pos", err);
+  int64_t files = rc == MD_OK && !*fallback ? md_delta_snapshot_num_files(s) : 0;
+  plan.deletes = calloc((size_t)files + 1, sizeof *plan.deletes);
+  plan.positions = calloc((size_t)files + 1, sizeof *plan.positions);
+  plan.kept = calloc((size_t)files + 2, sizeof *plan.kept);
+  if (rc == MD_OK && (!plan.deletes || !plan.positions || !plan.kept)) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (int64_t f = 0; rc == MD_OK && f < files; f++) {
+    md_delta_file_info info;
+    rc = md_delta_snapshot_file(s, f, &info, err);
+    if (rc == MD_OK) rc = plan_file(scan, f, info.path, in, stored_keys, &plan, err);
+  }
+  md_metadata *meta = NULL;
+  if (rc == MD_OK && !*fallback) {
+    meta = md_metadata_new();
+    char as_of[16];
+    snprintf(as_of, sizeof as_of, "%d", (int)in->cfg.as_of);
+    rc = meta ? md_metadata_set(meta, "medallion.run_id", md_asset_ctx_run_id(ctx), err)
+              : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.asset", md_asset_ctx_asset(ctx), err);
+    if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.inputs", md_asset_ctx_inputs(ctx), err);
+    if (rc == MD_OK) rc = md_metadata_set(meta, HC_AS_OF_KEY, as_of, err);
+  }
+  if (rc == MD_OK && !*fallback) {
+    /* The run id as a Delta txn: a retried run commits nothing twice. */
+    md_delta_write_options o = {.mode = MD_DELTA_APPEND, .commit_metadata = meta, .txn_version = 1};
+    char app[200];
+    snprintf(app, sizeof app, "medallion.silver:%s", md_asset_ctx_run_id(ctx));
+    o.app_id = app;
+    bool any = md_batch_num_rows(silver_part) > 0;
+    rc = md_delta_delete_and_append(path, plan.deletes, plan.num, any ? &silver_part : NULL, any ? 1 : 0, &o, NULL, err);
+  }
+  if (rc == MD_OK && !*fallback) {
+    md_delta_snapshot *now = NULL;
+    md_delta_table *t2 = NULL;
+    if (md_delta_table_open(path, &t2, NULL) == MD_OK && md_delta_snapshot_at_version(t2, -1, &now, NULL) == MD_OK)
+      report_table(ctx, now);
+    md_delta_snapshot_free(now);
+    md_delta_table_free(t2);
+    md_batch *keys = NULL;
+    rc = part_keys(silver_part, stored_keys, src->num_keys, &keys, err);
+    if (rc == MD_OK) {
+      plan.kept[plan.num_kept++] = keys;
+      rc = md_batch_concat(md_batch_schema(keys), plan.kept, plan.num_kept, keys_out, err);
+    }
+    *old_rows = plan.old_rows;
+    *removed = plan.removed;
+  }
+  if (rc != MD_OK) md_error_context(err, "silver/%s", src->table);
+  md_metadata_free(meta);
+  dv_plan_clear(&plan);
+  md_delta_scan_free(scan);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  return rc;
+}
+
 md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
                                md_batch *rejects_part, const char *partition_by, md_batch **silver_out,
                                md_batch **rejects_out, int64_t *expected, md_error *err) {
@@ -384,10 +570,25 @@ md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_
   md_batch *rejects = NULL, *silver = NULL, *removed_rows = NULL, *written = NULL;
   char *months = NULL;
   md_code rc = merge(in->old_rejects, rejects_part, in, &rejects, &removed_rejects, err);
-  if (rc == MD_OK) rc = merge(in->old_silver, silver_part, in, &silver, &removed_silver, err);
   char rejects_name[160];
   snprintf(rejects_name, sizeof rejects_name, "%s_rejects", src->table);
   if (rc == MD_OK) rc = hc_write(ctx, &in->cfg, "silver", rejects_name, rejects, err);
+  if (rc == MD_OK) {
+    bool fallback = false;
+    int64_t old_rows = 0;
+    rc = write_silver_by_dv(ctx, in, silver_part, &silver, &old_rows, &removed_silver, &fallback, err);
+    if (rc == MD_OK && !fallback) {
+      *expected = old_rows + md_batch_num_rows(in->old_rejects) - removed_silver - removed_rejects +
+                  md_batch_num_rows(in->rows);
+      *silver_out = silver;
+      *rejects_out = rejects;
+      return MD_OK;
+    }
+    /* The part brings new columns: the merge below evolves the schema. */
+    if (rc == MD_OK && !in->old_silver)
+      rc = read_layer(&in->cfg, "silver", src->table, (md_batch **)&in->old_silver, err);
+  }
+  if (rc == MD_OK) rc = merge(in->old_silver, silver_part, in, &silver, &removed_silver, err);
   hc_write_spec spec = {.partition_column = partition_by};
   if (rc == MD_OK && partition_by) {
     /* Only the partitions that lose or gain a row are rewritten. */

@@ -4,9 +4,10 @@
  * _delta_log of JSON commits and Parquet checkpoints; a snapshot is the table
  * at one version: its protocol, schema, partition columns and live data files.
  * Reading needs only reader version 1, or 3 with the reader features
- * timestampNtz and vacuumProtocolCheck; deletionVectors and columnMapping are
- * accepted while no live file carries a deletion vector and the mapping mode
- * is none. Anything else is refused with MD_ERR_UNSUPPORTED naming the feature. */
+ * timestampNtz, vacuumProtocolCheck and deletionVectors (rows a deletion
+ * vector marks deleted are never returned); columnMapping is accepted while
+ * the mapping mode is none. Anything else is refused with MD_ERR_UNSUPPORTED
+ * naming the feature. */
 #ifndef MEDALLION_DELTA_H
 #define MEDALLION_DELTA_H
 
@@ -75,8 +76,10 @@ typedef struct md_delta_file_info {
   int64_t size;
   int64_t modification_time; /* ms since the epoch */
   const char *stats;         /* the add action's stats JSON, or NULL */
-  int64_t num_records;       /* from stats, -1 when unknown */
+  int64_t num_records;       /* live rows: from stats minus the deletion vector's cardinality, -1 when unknown */
   bool has_deletion_vector;
+  int64_t num_deleted_rows;  /* rows the deletion vector marks deleted (0 without one) */
+  int64_t num_physical_records; /* rows in the Parquet file, as stats say (what min/max/nullCount describe), or -1 */
 } md_delta_file_info;
 
 md_code md_delta_snapshot_file(const md_delta_snapshot *snapshot, int64_t i, md_delta_file_info *out,
@@ -119,6 +122,11 @@ md_code md_delta_scan_new(const md_delta_snapshot *snapshot, const char *const *
                           md_delta_scan **out, md_error *err);
 /* *out is NULL at the end. */
 md_code md_delta_scan_next(md_delta_scan *scan, md_batch **out, md_error *err);
+/* Before the first read: every batch also carries an INT64 column `name`
+ * (last, not null) holding each row's physical position in its Parquet file
+ * (0-based, counting rows a deletion vector already deleted), which is what
+ * md_delta_delete_and_append takes. */
+md_code md_delta_scan_add_row_positions(md_delta_scan *scan, const char *name, md_error *err);
 void md_delta_scan_free(md_delta_scan *scan);
 /* For engines that choose files and row groups themselves (pruning by
  * partition values and statistics): the local path of live file i (as
@@ -183,6 +191,29 @@ typedef struct md_delta_write_options {
  * *version_out (may be NULL) gets the table version after the call. */
 md_code md_delta_write(const char *path, md_batch *const *batches, int num_batches,
                        const md_delta_write_options *options, int64_t *version_out, md_error *err);
+
+/* Rows of one live data file to mark deleted: path as md_delta_file_info
+ * gives it, rows its physical row positions (see
+ * md_delta_scan_add_row_positions), any order, repeats allowed. */
+typedef struct md_delta_row_deletes {
+  const char *path;
+  const int64_t *rows;
+  int64_t num_rows;
+} md_delta_row_deletes;
+
+/* In ONE atomic commit: marks the rows of each deletes[i] deleted with a
+ * deletion vector (unioned with the file's existing one; a file left without
+ * live rows is removed) and appends the batches (the table's columns, no
+ * schema change) as new data files, partitioned as the table is. DV files are
+ * written before the commit, so nothing is visible until it lands. Upgrades
+ * the protocol to reader 3 / writer 7 with the deletionVectors feature (plus
+ * the features the old writer version implied) and sets
+ * delta.enableDeletionVectors=true. Of options only app_id/txn_version,
+ * commit_metadata and checkpoint_interval apply. A concurrent commit that
+ * removed or re-DV'd one of the files conflicts (MD_ERR_INVALID). */
+md_code md_delta_delete_and_append(const char *table_path, const md_delta_row_deletes *deletes, int num_deletes,
+                                   md_batch *const *batches, int num_batches, const md_delta_write_options *options,
+                                   int64_t *version_out, md_error *err);
 
 /* Writes a classic single-file checkpoint of version (-1: latest), then
  * _last_checkpoint; both appear atomically. Readers then replay from it. */

@@ -181,7 +181,7 @@ static bool file_stats(void *ctx, const char *name, scan_col_stats *out) {
     out->max = out->min;
     return out->has_min_max;
   }
-  return scan_delta_json_stats(f->info.stats, name, type, f->info.num_records, f->buf, sizeof f->buf, out);
+  return scan_delta_json_stats(f->info.stats, name, type, f->info.num_physical_records, f->buf, sizeof f->buf, out);
 }
 
 typedef struct row_group_lookup {

@@ -33,6 +33,7 @@ void delta_file_action_clear(delta_file_action *file) {
   free(file->path);
   free(file->decoded_path);
   free(file->dv_id);
+  delta_dv_descriptor_clear(&file->dv);
   free(file->stats);
   delta_string_map_clear(&file->partition_values);
   memset(file, 0, sizeof *file);
@@ -233,15 +234,17 @@ static md_code deletion_vector(const delta_json_value *obj, delta_file_action *f
   const char *storage = delta_json_get_string(dv, "storageType");
   const char *where = delta_json_get_string(dv, "pathOrInlineDv");
   if (!storage || !where) return md_error_set(err, MD_ERR_CORRUPT, "deletionVector: missing storageType or pathOrInlineDv");
-  int64_t offset = -1;
-  md_code rc = opt_int(dv, "offset", &offset, err);
-  if (rc == MD_OK) rc = opt_int(dv, "cardinality", &file->dv_cardinality, err);
+  if (strlen(storage) != 1) return md_error_set(err, MD_ERR_CORRUPT, "deletionVector: bad storageType '%s'", storage);
+  delta_dv_descriptor *d = &file->dv;
+  d->offset = d->size_in_bytes = d->cardinality = -1;
+  md_code rc = opt_int(dv, "offset", &d->offset, err);
+  if (rc == MD_OK) rc = opt_int(dv, "sizeInBytes", &d->size_in_bytes, err);
+  if (rc == MD_OK) rc = opt_int(dv, "cardinality", &d->cardinality, err);
   if (rc != MD_OK) return md_error_context(err, "deletionVector");
-  delta_buf buf;
-  delta_buf_init(&buf);
-  delta_buf_printf(&buf, "%s%s", storage, where);
-  if (offset >= 0) delta_buf_printf(&buf, "@%lld", (long long)offset);
-  file->dv_id = delta_buf_take(&buf, NULL);
+  d->storage_type = storage[0];
+  d->path_or_inline = strdup(where);
+  file->dv_cardinality = d->cardinality;
+  file->dv_id = d->path_or_inline ? delta_dv_unique_id(d) : NULL;
   return file->dv_id ? MD_OK : nomem(err);
 }
 

@@ -151,17 +151,22 @@ static md_code read_add(const struct_view *add, int64_t row, delta_commit *out, 
   struct_view dv;
   if (rc == MD_OK && child(add, "deletionVector", &dv) && !md_column_is_null(dv.column, row)) {
     char *storage = NULL, *where = NULL;
-    int64_t offset = -1;
+    delta_dv_descriptor *d = &f->dv;
+    d->offset = d->size_in_bytes = d->cardinality = -1;
     rc = get_string(&dv, "storageType", row, &storage, err);
     if (rc == MD_OK) rc = get_string(&dv, "pathOrInlineDv", row, &where, err);
-    get_int(&dv, "offset", row, &offset);
-    get_int(&dv, "cardinality", row, &f->dv_cardinality);
+    get_int(&dv, "offset", row, &d->offset);
+    get_int(&dv, "sizeInBytes", row, &d->size_in_bytes);
+    get_int(&dv, "cardinality", row, &d->cardinality);
+    if (rc == MD_OK && (!storage || strlen(storage) != 1 || !where))
+      rc = md_error_set(err, MD_ERR_CORRUPT, "add %s: bad deletionVector", f->path);
     if (rc == MD_OK) {
-      size_t n = strlen(storage ? storage : "") + strlen(where ? where : "") + 24;
-      f->dv_id = malloc(n);
+      d->storage_type = storage[0];
+      d->path_or_inline = where;
+      where = NULL;
+      f->dv_cardinality = d->cardinality;
+      f->dv_id = delta_dv_unique_id(d);
       if (!f->dv_id) rc = nomem(err);
-      else if (offset >= 0) snprintf(f->dv_id, n, "%s%s@%lld", storage ? storage : "", where ? where : "", (long long)offset);
-      else snprintf(f->dv_id, n, "%s%s", storage ? storage : "", where ? where : "");
     }
     free(storage);
     free(where);

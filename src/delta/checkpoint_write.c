@@ -9,7 +9,8 @@
  * checkpoint only summarizes commits that exist, so writing one twice (two
  * writers) yields the same content and either copy is correct. Remove
  * tombstones are not kept in our replay state, so the remove column is empty:
- * readers of a snapshot never need them. */
+ * readers of a snapshot never need them. An add keeps its deletionVector
+ * descriptor: without it a reader would resurrect deleted rows. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,14 @@ static md_field *action(const char *name, md_field **children, int n) {
   return s;
 }
 
+/* PROTOCOL.md "Deletion Vector Descriptor Schema". */
+static md_field *deletion_vector_field(void) {
+  md_field *kids[] = {leaf("storageType", MD_TYPE_UTF8, true), leaf("pathOrInlineDv", MD_TYPE_UTF8, true),
+                      leaf("offset", MD_TYPE_INT32, true), leaf("sizeInBytes", MD_TYPE_INT32, true),
+                      leaf("cardinality", MD_TYPE_INT64, true)};
+  return action("deletionVector", kids, 5);
+}
+
 enum { COL_TXN, COL_ADD, COL_REMOVE, COL_METADATA, COL_PROTOCOL, NUM_COLS };
 
 static md_schema *checkpoint_schema(void) {
@@ -71,7 +80,8 @@ static md_schema *checkpoint_schema(void) {
                      leaf("lastUpdated", MD_TYPE_INT64, true)};
   md_field *add[] = {leaf("path", MD_TYPE_UTF8, true),          string_map("partitionValues"),
                      leaf("size", MD_TYPE_INT64, true),         leaf("modificationTime", MD_TYPE_INT64, true),
-                     leaf("dataChange", MD_TYPE_BOOL, true),    leaf("stats", MD_TYPE_UTF8, true)};
+                     leaf("dataChange", MD_TYPE_BOOL, true),    leaf("stats", MD_TYPE_UTF8, true),
+                     deletion_vector_field()};
   md_field *remove[] = {leaf("path", MD_TYPE_UTF8, true), leaf("deletionTimestamp", MD_TYPE_INT64, true),
                         leaf("dataChange", MD_TYPE_BOOL, true)};
   md_field *format_kids[] = {leaf("provider", MD_TYPE_UTF8, true), string_map("options")};
@@ -85,7 +95,7 @@ static md_schema *checkpoint_schema(void) {
                       leaf("createdTime", MD_TYPE_INT64, true)};
   md_field *protocol[] = {leaf("minReaderVersion", MD_TYPE_INT32, true), leaf("minWriterVersion", MD_TYPE_INT32, true),
                           string_list("readerFeatures"), string_list("writerFeatures")};
-  md_field *top[NUM_COLS] = {action("txn", txn, 3), action("add", add, 6), action("remove", remove, 3),
+  md_field *top[NUM_COLS] = {action("txn", txn, 3), action("add", add, 7), action("remove", remove, 3),
                              action("metaData", meta, 8), action("protocol", protocol, 4)};
   md_schema *schema = md_schema_new();
   bool ok = schema != NULL;
@@ -130,6 +140,18 @@ static bool nulls_except(md_column **cols, int which) {
   return md_column_append_struct(cols[which], NULL) == MD_OK;
 }
 
+static bool put_optional_int(md_column *c, int64_t v) {
+  return v >= 0 ? put_int(c, v) : md_column_append_null(c, NULL) == MD_OK;
+}
+
+static bool put_deletion_vector(md_column *c, const delta_dv_descriptor *dv) {
+  if (!dv->storage_type) return md_column_append_null(c, NULL) == MD_OK;
+  char type[2] = {dv->storage_type, 0};
+  return put_string(md_column_child(c, 0), type) && put_string(md_column_child(c, 1), dv->path_or_inline) &&
+         put_optional_int(md_column_child(c, 2), dv->offset) && put_optional_int(md_column_child(c, 3), dv->size_in_bytes) &&
+         put_optional_int(md_column_child(c, 4), dv->cardinality) && md_column_append_struct(c, NULL) == MD_OK;
+}
+
 static bool fill_rows(md_column **cols, const delta_log_state *st) {
   const delta_protocol *p = &st->protocol;
   md_column *c = cols[COL_PROTOCOL];
@@ -163,7 +185,7 @@ static bool fill_rows(md_column **cols, const delta_log_state *st) {
     ok = put_string(md_column_child(c, 0), f->path) && put_map(md_column_child(c, 1), &f->partition_values) &&
          put_int(md_column_child(c, 2), f->size >= 0 ? f->size : 0) && put_int(md_column_child(c, 3), f->modification_time) &&
          md_column_append_bool(md_column_child(c, 4), false, NULL) == MD_OK && put_string(md_column_child(c, 5), f->stats) &&
-         nulls_except(cols, COL_ADD);
+         put_deletion_vector(md_column_child(c, 6), &f->dv) && nulls_except(cols, COL_ADD);
   }
   return ok;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "delta/deletion_vector.h"
 #include "delta/json.h"
 #include "medallion/core.h"
 
@@ -34,6 +35,7 @@ typedef struct delta_file_action {
   char *decoded_path;  /* percent-decoded */
   char *dv_id;         /* deletion vector identity (storageType + path/inline + @offset), or NULL */
   int64_t dv_cardinality;
+  delta_dv_descriptor dv; /* storage_type 0 when the file has none */
   delta_string_map partition_values;
   int64_t size;        /* -1 when absent (removes may omit it) */
   int64_t modification_time;

@@ -47,14 +47,6 @@ bool md_delta_is_table(const char *path) {
   return stat(log_dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static md_code refuse_deletion_vectors(const delta_log_state *state, md_error *err) {
-  for (size_t i = 0; i < state->num_files; i++)
-    if (state->files[i].dv_id)
-      return md_error_set(err, MD_ERR_UNSUPPORTED, "reader feature deletionVectors is not supported (%s has a deletion vector)",
-                          state->files[i].decoded_path);
-  return MD_OK;
-}
-
 static md_code build_views(md_delta_snapshot *s, md_error *err) {
   md_code rc = delta_schema_parse(s->state.metadata.schema_string, &s->schema, err);
   if (rc != MD_OK) return rc;
@@ -84,7 +76,6 @@ md_code md_delta_snapshot_at_version(const md_delta_table *table, int64_t versio
   if (rc == MD_OK) rc = delta_log_replay(table->path, &table->listing, version, &s->state, err);
   if (rc == MD_OK) {
     rc = delta_protocol_check_readable(&s->state.protocol, &s->state.metadata, err);
-    if (rc == MD_OK) rc = refuse_deletion_vectors(&s->state, err);
     if (rc == MD_OK) rc = build_views(s, err);
     if (rc != MD_OK) md_error_context(err, "%s: version %lld", table->path, (long long)version);
   }
@@ -181,6 +172,9 @@ md_code md_delta_snapshot_file(const md_delta_snapshot *snapshot, int64_t i, md_
   out->stats = f->stats;
   out->num_records = stats_num_records(f->stats);
   out->has_deletion_vector = f->dv_id != NULL;
+  out->num_deleted_rows = f->dv_id && f->dv_cardinality > 0 ? f->dv_cardinality : 0;
+  out->num_physical_records = out->num_records;
+  if (out->num_records >= out->num_deleted_rows) out->num_records -= out->num_deleted_rows;
   return MD_OK;
 }
 

@@ -63,9 +63,19 @@ static const char *relative_to(const char *table, const char *decoded) {
   return strncmp(p, table, n) == 0 && p[n] == '/' ? p + n + 1 : NULL;
 }
 
-static bool keep_file(string_list *keep, const char *table, const char *decoded) {
+static bool keep_path(string_list *keep, const char *table, const char *decoded) {
   const char *rel = relative_to(table, decoded);
   return !rel || list_add(keep, rel);
+}
+
+/* The data file and its deletion vector file (which vacuum must not take
+ * from a live file: its deleted rows would come back). */
+static bool keep_file(string_list *keep, const char *table, const delta_file_action *file) {
+  char *dv = NULL;
+  if (delta_dv_file(&file->dv, &dv, NULL) != MD_OK) return false;
+  bool ok = keep_path(keep, table, file->decoded_path) && (!dv || keep_path(keep, table, dv));
+  free(dv);
+  return ok;
 }
 
 /* The files some version in the window references. */
@@ -85,7 +95,7 @@ static md_code referenced_files(const md_delta_table *table, int64_t cutoff_ms, 
   md_delta_snapshot *snapshot = NULL;
   rc = md_delta_snapshot_at_version(table, start, &snapshot, err);
   for (size_t i = 0; rc == MD_OK && i < snapshot->state.num_files; i++)
-    if (!keep_file(keep, table->path, snapshot->state.files[i].decoded_path))
+    if (!keep_file(keep, table->path, &snapshot->state.files[i]))
       rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   md_delta_snapshot_free(snapshot);
   for (int64_t v = start + 1; rc == MD_OK && v <= table->listing.latest_version; v++) {
@@ -93,7 +103,7 @@ static md_code referenced_files(const md_delta_table *table, int64_t cutoff_ms, 
     memset(&commit, 0, sizeof commit);
     rc = delta_log_commit_read(table->path, v, &commit, err);
     for (size_t i = 0; rc == MD_OK && i < commit.num_adds; i++)
-      if (!keep_file(keep, table->path, commit.adds[i].decoded_path))
+      if (!keep_file(keep, table->path, &commit.adds[i]))
         rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
     delta_commit_clear(&commit);
   }

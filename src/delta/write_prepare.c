@@ -42,7 +42,8 @@ static md_code check_writable(const delta_protocol *p, const delta_metadata *m, 
     return md_error_set(err, MD_ERR_UNSUPPORTED, "writer version %d is not supported", (int)p->min_writer_version);
   for (size_t i = 0; i < p->num_writer_features; i++) {
     const char *f = p->writer_features[i];
-    if (strcmp(f, "appendOnly") != 0 && strcmp(f, "invariants") != 0 && strcmp(f, "timestampNtz") != 0)
+    if (strcmp(f, "appendOnly") != 0 && strcmp(f, "invariants") != 0 && strcmp(f, "timestampNtz") != 0 &&
+        strcmp(f, "deletionVectors") != 0)
       return md_error_set(err, MD_ERR_UNSUPPORTED, "writer feature %s is not supported", f);
   }
   const char *append_only = NULL;
@@ -208,6 +209,7 @@ static md_code append_removes(delta_write_txn *txn, const delta_log_state *state
     }
     delta_buf_append_char(a, '}');
     if (f->size >= 0) delta_buf_printf(a, ",\"size\":%lld", (long long)f->size);
+    if (f->dv.storage_type) delta_dv_descriptor_append_json(a, &f->dv); /* the remove must name the DV'd file */
     delta_buf_append_str(a, "}}\n");
   }
   return MD_OK;

@@ -146,7 +146,7 @@ static void test_log_refuses_unsupported_reader_features_by_name(void **state) {
   (void)state;
   static const struct { const char *table; const char *feature; } cases[] = {
       {"type-widening", "typeWidening"}, {"table_with_column_mapping", "columnMapping"},
-      {"v2-checkpoint-parquet", "v2Checkpoint"}, {"table-with-dv-small", "deletionVectors"},
+      {"v2-checkpoint-parquet", "v2Checkpoint"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     md_error err;

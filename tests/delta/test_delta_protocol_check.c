@@ -167,6 +167,47 @@ static void test_written_tables_pass_the_protocol_check_and_read_the_same_in_the
   free(out);
 }
 
+/* Deletes positions `rows` (those below the file's row count) of every live file. */
+static void delete_in_every_file(const char *path, const int64_t *rows, int n, md_batch *append) {
+  md_error err;
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, -1, &s, &err)) fail_msg("%s", err.message);
+  int64_t files = md_delta_snapshot_num_files(s);
+  md_delta_row_deletes *d = calloc((size_t)files + 1, sizeof *d);
+  for (int64_t i = 0; i < files; i++) {
+    md_delta_file_info f;
+    assert_int_equal(md_delta_snapshot_file(s, i, &f, &err), MD_OK);
+    d[i].path = f.path;
+    d[i].rows = rows;
+    while (d[i].num_rows < n && rows[d[i].num_rows] < f.num_physical_records) d[i].num_rows++;
+  }
+  if (md_delta_delete_and_append(path, d, (int)files, append ? &append : NULL, append ? 1 : 0, NULL, NULL, &err))
+    fail_msg("%s", err.message);
+  free(d);
+  md_batch_free(append);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+}
+
+/* Tables we wrote with deletion vectors ('u' DV files), read by the oracle. */
+static void test_tables_with_deletion_vectors_read_the_same_in_the_oracle(void **state) {
+  (void)state;
+  char path[4400];
+  snprintf(path, sizeof path, "%s/dv", test_temp_dir("protocol-dv"));
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND, .partition_by = PARTITIONS, .num_partition_by = 2};
+  write(path, typed_batch(1, 40, false), &o);
+  const int64_t first[] = {0, 2};
+  delete_in_every_file(path, first, 2, typed_batch(7, 6, false)); /* DVs + appended rows */
+  const int64_t second[] = {1};
+  delete_in_every_file(path, second, 1, NULL); /* DVs on DV'd files, and files left empty */
+  check_table(path);
+  md_error err;
+  assert_int_equal(md_delta_checkpoint(path, -1, &err), MD_OK);
+  delete_in_every_file(path, second, 1, NULL); /* on top of the checkpoint */
+  check_table(path);
+}
+
 int main(void) {
   if (!test_shared_dir()) return test_shared_missing("the Delta and Parquet oracles");
   if (!getenv("MEDALLION_BIN")) return test_shared_missing("MEDALLION_BIN");
@@ -178,6 +219,7 @@ int main(void) {
   }
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_written_tables_pass_the_protocol_check_and_read_the_same_in_the_oracle),
+      cmocka_unit_test(test_tables_with_deletion_vectors_read_the_same_in_the_oracle),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
