@@ -8,9 +8,27 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/delta_open.h"
 #include "medallion/medallion.h"
 
-static const char USAGE[] = "usage: medallion cat TABLE_DIR [--version N | --timestamp ISO8601]\n";
+enum { OPT_VERSION, OPT_TIMESTAMP };
+
+static const cli_option delta_cat_options[] = {
+    [OPT_VERSION] = {"--version", "N", "print this version instead of the latest"},
+    [OPT_TIMESTAMP] = {"--timestamp", "ISO8601", "print the newest version committed at or before this time"},
+};
+
+static const cli_command_spec delta_cat_spec = {
+    .name = "cat",
+    .usage = "TABLE_DIR [--version N | --timestamp ISO8601]",
+    .summary = "Print the rows of a Delta table version as canonical JSON lines, sorted.",
+    .options = delta_cat_options,
+    .num_options = sizeof delta_cat_options / sizeof delta_cat_options[0],
+    .min_positional = 1,
+    .max_positional = 1,
+};
 
 /* "YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|(+|-)HH:MM]" to ms since the epoch. */
 static bool parse_iso8601(const char *s, int64_t *ms) {
@@ -54,54 +72,31 @@ static bool parse_iso8601(const char *s, int64_t *ms) {
 }
 
 int cmd_delta_cat(int argc, char **argv) {
-  const char *path = NULL;
-  int64_t version = -1, timestamp = -1;
-  bool by_time = false;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--version") == 0 && i + 1 < argc) {
-      char *end = NULL;
-      version = strtoll(argv[++i], &end, 10);
-      if (!*argv[i] || *end || version < 0) {
-        fprintf(stderr, "medallion: cat: --version wants a version number, not '%s'\n", argv[i]);
-        return 1;
-      }
-    } else if (strcmp(argv[i], "--timestamp") == 0 && i + 1 < argc) {
-      by_time = parse_iso8601(argv[++i], &timestamp);
-      if (!by_time) {
-        fprintf(stderr, "medallion: cat: --timestamp wants ISO 8601 (2024-01-31T12:00:00Z), not '%s'\n", argv[i]);
-        return 1;
-      }
-    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      printf("%s", USAGE);
-      return 0;
-    } else if (!path && argv[i][0] != '-') {
-      path = argv[i];
-    } else {
-      fprintf(stderr, "medallion: cat: unexpected argument '%s' (try 'medallion cat --help')\n", argv[i]);
-      return 1;
-    }
-  }
-  if (!path || (by_time && version >= 0)) {
-    fprintf(stderr, "medallion: cat: missing argument TABLE_DIR, or both --version and --timestamp\n");
+  cli_args args;
+  cli_parse_result parsed = cli_args_parse(&delta_cat_spec, argc, argv, &args);
+  if (parsed != CLI_PARSED) return parsed == CLI_HELP_SHOWN ? 0 : 1;
+  const char *path = args.positional[0];
+  cli_snapshot_choice choice = {.version = -1};
+  if (args.values[OPT_VERSION] && args.values[OPT_TIMESTAMP])
+    return cli_fail("cat: give --version or --timestamp, not both");
+  if (args.values[OPT_VERSION] && !cli_parse_count("cat", "--version", args.values[OPT_VERSION], 0, &choice.version))
     return 1;
+  if (args.values[OPT_TIMESTAMP]) {
+    choice.by_timestamp = parse_iso8601(args.values[OPT_TIMESTAMP], &choice.timestamp_ms);
+    if (!choice.by_timestamp)
+      return cli_fail("cat: --timestamp wants ISO 8601 (2024-01-31T12:00:00Z), not '%s'", args.values[OPT_TIMESTAMP]);
   }
   md_error err;
   md_delta_table *table = NULL;
   md_delta_snapshot *snapshot = NULL;
   char *text = NULL;
   size_t len = 0;
-  md_code rc = md_delta_table_open(path, &table, &err);
-  if (rc == MD_OK && by_time) rc = md_delta_snapshot_at_timestamp(table, timestamp, &snapshot, &err);
-  else if (rc == MD_OK) rc = md_delta_snapshot_at_version(table, version, &snapshot, &err);
+  md_code rc = cli_open_snapshot(path, &choice, &table, &snapshot, &err);
   if (rc == MD_OK) rc = md_delta_snapshot_canonical(snapshot, &text, &len, &err);
-  if (rc == MD_OK && fwrite(text, 1, len, stdout) != len) {
-    fprintf(stderr, "medallion: cat: write failed\n");
-    rc = MD_ERR_IO;
-  } else if (rc != MD_OK) {
-    fprintf(stderr, "medallion: cat: %s\n", err.message);
-  }
+  int status = rc == MD_OK ? 0 : cli_fail_error(&err, path);
+  if (rc == MD_OK && fwrite(text, 1, len, stdout) != len) status = cli_fail("cat: cannot write to standard output");
   free(text);
   md_delta_snapshot_free(snapshot);
   md_delta_table_free(table);
-  return rc == MD_OK ? 0 : 1;
+  return status;
 }

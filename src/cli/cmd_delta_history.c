@@ -5,10 +5,27 @@
  * "timestamp":MS,...}, plus the whole commitInfo. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
+#include "cli/args.h"
+#include "cli/commands.h"
 #include "medallion/medallion.h"
+
+enum { OPT_JSON };
+
+static const cli_option history_options[] = {
+    [OPT_JSON] = {"--json", NULL, "one JSON line per commit (the conformance oracle's form)"},
+};
+
+static const cli_command_spec history_spec = {
+    .name = "history",
+    .usage = "TABLE_DIR [--json]",
+    .summary = "Print the commits still in a Delta table's log, oldest first.",
+    .options = history_options,
+    .num_options = sizeof history_options / sizeof history_options[0],
+    .min_positional = 1,
+    .max_positional = 1,
+};
 
 static void print_json_string(const char *s) {
   putchar('"');
@@ -47,31 +64,17 @@ static void print_plain(const md_delta_commit_info *info) {
 }
 
 int cmd_delta_history(int argc, char **argv) {
-  const char *path = NULL;
-  bool json = false, usage = false;
-  const char *bad = NULL;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--json") == 0) json = true;
-    else if (!path && argv[i][0] != '-') path = argv[i];
-    else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) usage = true;
-    else bad = argv[i];
-  }
-  if (usage) {
-    printf("usage: medallion history TABLE_DIR [--json]\n");
-    return 0;
-  }
-  if (bad || !path) {
-    if (bad) fprintf(stderr, "medallion: history: unexpected argument '%s'\n", bad);
-    else fprintf(stderr, "medallion: history: missing argument TABLE_DIR\n");
-    return 1;
-  }
+  cli_args args;
+  cli_parse_result parsed = cli_args_parse(&history_spec, argc, argv, &args);
+  if (parsed != CLI_PARSED) return parsed == CLI_HELP_SHOWN ? 0 : 1;
+  const char *path = args.positional[0];
+  bool json = args.values[OPT_JSON] != NULL;
   md_error err;
   md_delta_table *table = NULL;
   md_delta_history *history = NULL;
   if (md_delta_table_open(path, &table, &err) != MD_OK || md_delta_table_history(table, &history, &err) != MD_OK) {
-    fprintf(stderr, "medallion: history: %s\n", err.message);
     md_delta_table_free(table);
-    return 1;
+    return cli_fail_error(&err, path);
   }
   if (!json) printf("%-8s %-21s %-14s %s\n", "VERSION", "TIMESTAMP", "OPERATION", "PARAMETERS");
   for (int64_t i = 0; i < md_delta_history_count(history); i++) {

@@ -6,11 +6,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/delta_open.h"
 #include "medallion/medallion.h"
 
-static const char USAGE[] =
-    "usage: medallion write TABLE_DIR --from FILE.parquet|TABLE_DIR [--mode append|overwrite|error|ignore]\n"
-    "                       [--partition-by COL,...] [--merge-schema] [--replace-where PREDICATE]\n";
+enum { OPT_FROM, OPT_MODE, OPT_PARTITION_BY, OPT_MERGE_SCHEMA, OPT_REPLACE_WHERE };
+
+static const cli_option write_options[] = {
+    [OPT_FROM] = {"--from", "SOURCE", "a Parquet file or a Delta table directory (its latest version)"},
+    [OPT_MODE] = {"--mode", "MODE", "append (default), overwrite, error or ignore"},
+    [OPT_PARTITION_BY] = {"--partition-by", "COL,...", "partition columns of a new table"},
+    [OPT_MERGE_SCHEMA] = {"--merge-schema", NULL, "add the source's new columns to the table"},
+    [OPT_REPLACE_WHERE] = {"--replace-where", "PREDICATE", "overwrite only the partitions matching it"},
+};
+
+static const cli_command_spec write_spec = {
+    .name = "write",
+    .usage = "TABLE_DIR --from FILE.parquet|TABLE_DIR [--mode append|overwrite|error|ignore]\n"
+             "                       [--partition-by COL,...] [--merge-schema] [--replace-where PREDICATE]",
+    .summary = "Load a Parquet file or a Delta table's latest snapshot into a Delta table, in one commit.",
+    .options = write_options,
+    .num_options = sizeof write_options / sizeof write_options[0],
+    .min_positional = 1,
+    .max_positional = 1,
+};
 
 typedef struct batch_list {
   md_batch **items;
@@ -44,8 +64,7 @@ static md_code load_table(const char *path, batch_list *out, md_error *err) {
   md_delta_table *table = NULL;
   md_delta_snapshot *snapshot = NULL;
   md_delta_scan *scan = NULL;
-  md_code rc = md_delta_table_open(path, &table, err);
-  if (rc == MD_OK) rc = md_delta_snapshot_at_version(table, -1, &snapshot, err);
+  md_code rc = cli_open_snapshot(path, NULL, &table, &snapshot, err);
   if (rc == MD_OK) rc = md_delta_scan_new(snapshot, NULL, -1, &scan, err);
   md_batch *batch = NULL;
   while (rc == MD_OK && (rc = md_delta_scan_next(scan, &batch, err)) == MD_OK && batch)
@@ -78,35 +97,19 @@ static bool parse_mode(const char *s, md_delta_save_mode *mode) {
 }
 
 int cmd_delta_write(int argc, char **argv) {
-  const char *path = NULL, *from = NULL;
-  char *partition_by = NULL;
-  md_delta_write_options o = {.mode = MD_DELTA_APPEND};
-  bool mode_given = false;
-  for (int i = 1; i < argc; i++) {
-    bool has_value = i + 1 < argc;
-    if (strcmp(argv[i], "--from") == 0 && has_value) from = argv[++i];
-    else if (strcmp(argv[i], "--mode") == 0 && has_value) {
-      if (!parse_mode(argv[++i], &o.mode)) {
-        fprintf(stderr, "medallion: write: unknown --mode '%s' (append, overwrite, error or ignore)\n", argv[i]);
-        return 1;
-      }
-      mode_given = true;
-    } else if (strcmp(argv[i], "--partition-by") == 0 && has_value) partition_by = argv[++i];
-    else if (strcmp(argv[i], "--merge-schema") == 0) o.merge_schema = true;
-    else if (strcmp(argv[i], "--replace-where") == 0 && has_value) o.replace_where = argv[++i];
-    else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      printf("%s", USAGE);
-      return 0;
-    } else if (!path && argv[i][0] != '-') path = argv[i];
-    else {
-      fprintf(stderr, "medallion: write: unexpected argument '%s' (try 'medallion write --help')\n", argv[i]);
-      return 1;
-    }
-  }
-  if (!path || !from) {
-    fprintf(stderr, "medallion: write: missing argument %s\n", path ? "--from SOURCE" : "TABLE_DIR");
-    return 1;
-  }
+  cli_args args;
+  cli_parse_result parsed = cli_args_parse(&write_spec, argc, argv, &args);
+  if (parsed != CLI_PARSED) return parsed == CLI_HELP_SHOWN ? 0 : 1;
+  const char *path = args.positional[0], *from = args.values[OPT_FROM];
+  if (!from) return cli_fail("write: missing argument --from SOURCE");
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND,
+                              .merge_schema = args.values[OPT_MERGE_SCHEMA] != NULL,
+                              .replace_where = args.values[OPT_REPLACE_WHERE]};
+  bool mode_given = args.values[OPT_MODE] != NULL;
+  if (mode_given && !parse_mode(args.values[OPT_MODE], &o.mode))
+    return cli_fail("write: unknown --mode '%s' (append, overwrite, error or ignore)", args.values[OPT_MODE]);
+  /* split_columns cuts the text in place; argv is ours to change. */
+  char *partition_by = (char *)args.values[OPT_PARTITION_BY];
   if (o.replace_where && !mode_given) o.mode = MD_DELTA_OVERWRITE;
   const char **cols = NULL;
   if (partition_by) {
@@ -121,7 +124,7 @@ int cmd_delta_write(int argc, char **argv) {
     rc = md_error_set(&err, MD_ERR_INVALID, "%s has no rows or row groups to take the schema from", from);
   if (rc == MD_OK) rc = md_delta_write(path, batches.items, batches.count, &o, &version, &err);
   if (rc == MD_OK) printf("%s: version %lld\n", path, (long long)version);
-  else fprintf(stderr, "medallion: write: %s\n", err.message);
+  else cli_fail("write: %s", err.message);
   for (int i = 0; i < batches.count; i++) md_batch_free(batches.items[i]);
   free(batches.items);
   free(cols);

@@ -2,9 +2,6 @@
  * PIPELINE.md §7 as Parquet files and/or into Firebird, or an update batch on
  * top of an earlier folder for incremental-run tests.
  *
- *   medallion generate --scale S --seed N --out DIR [--as-of YYYY-MM-DD] [--firebird CONN]
- *   medallion generate --update-of DIR --fraction F --seed N --out DIR2
- *
  * The Firebird password comes from $FIREBIRD_PASSWORD (never the command line,
  * where other users could read it); the user from $FIREBIRD_USER. */
 #include <stdio.h>
@@ -13,17 +10,33 @@
 #include <unistd.h>
 
 #include "cli/args.h"
+#include "cli/commands.h"
 #include "medallion/medallion.h"
 
-int cmd_generate(int argc, char **argv);
+enum { OPT_SCALE, OPT_SEED, OPT_OUT, OPT_AS_OF, OPT_FIREBIRD, OPT_UPDATE_OF, OPT_FRACTION };
 
-static void usage(FILE *out) {
-  fprintf(out,
-          "usage: medallion generate --scale S --seed N --out DIR [--as-of YYYY-MM-DD] [--firebird CONNECTION]\n"
-          "       medallion generate --update-of DIR --fraction F --seed N --out DIR2\n"
-          "  CONNECTION: /path/db.fdb (embedded) or host[/port]:/path/db.fdb;\n"
-          "              credentials from $FIREBIRD_USER and $FIREBIRD_PASSWORD\n");
-}
+static const cli_option generate_options[] = {
+    [OPT_SCALE] = {"--scale", "S", "size of the clinic; 1 is about a million billing lines"},
+    [OPT_SEED] = {"--seed", "N", "random seed (the same seed gives the same data)"},
+    [OPT_OUT] = {"--out", "DIR", "write one <table>.parquet per source table here"},
+    [OPT_AS_OF] = {"--as-of", "YYYY-MM-DD", "the data's logical date"},
+    [OPT_FIREBIRD] = {"--firebird", "CONNECTION", "also load the tables into Firebird"},
+    [OPT_UPDATE_OF] = {"--update-of", "DIR", "write an update batch on top of this earlier folder"},
+    [OPT_FRACTION] = {"--fraction", "F", "update: share of rows changed or added (0..1)"},
+};
+
+static const cli_command_spec generate_spec = {
+    .name = "generate",
+    .usage = "--scale S --seed N --out DIR [--as-of YYYY-MM-DD] [--firebird CONNECTION]\n"
+             "       medallion generate --update-of DIR --fraction F --seed N --out DIR2",
+    .summary = "Write the synthetic clinic of PIPELINE.md section 7, or an update batch for incremental runs.\n"
+               "CONNECTION: /path/db.fdb (embedded) or host[/port]:/path/db.fdb; credentials from\n"
+               "$FIREBIRD_USER and $FIREBIRD_PASSWORD (never the command line, where others could read them).",
+    .options = generate_options,
+    .num_options = sizeof generate_options / sizeof generate_options[0],
+    .min_positional = 0,
+    .max_positional = 0,
+};
 
 typedef struct progress_state {
   bool tty;
@@ -42,35 +55,18 @@ static void show_progress(void *context, const char *table, int64_t done, int64_
 }
 
 int cmd_generate(int argc, char **argv) {
-  const char *scale = NULL, *seed = NULL, *out = NULL, *as_of = NULL, *firebird = NULL, *update_of = NULL,
-             *fraction = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char **slot = NULL;
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      usage(stdout);
-      return 0;
-    }
-    if (strcmp(argv[i], "--scale") == 0) slot = &scale;
-    else if (strcmp(argv[i], "--seed") == 0) slot = &seed;
-    else if (strcmp(argv[i], "--out") == 0) slot = &out;
-    else if (strcmp(argv[i], "--as-of") == 0) slot = &as_of;
-    else if (strcmp(argv[i], "--firebird") == 0) slot = &firebird;
-    else if (strcmp(argv[i], "--update-of") == 0) slot = &update_of;
-    else if (strcmp(argv[i], "--fraction") == 0) slot = &fraction;
-    if (!slot || i + 1 >= argc) {
-      fprintf(stderr, "medallion generate: %s '%s'\n", slot ? "missing value for" : "unknown option", argv[i]);
-      usage(stderr);
-      return 1;
-    }
-    *slot = argv[++i];
-  }
+  cli_args args;
+  cli_parse_result parsed = cli_args_parse(&generate_spec, argc, argv, &args);
+  if (parsed != CLI_PARSED) return parsed == CLI_HELP_SHOWN ? 0 : 1;
+  const char *scale = args.values[OPT_SCALE], *seed = args.values[OPT_SEED], *out = args.values[OPT_OUT],
+             *as_of = args.values[OPT_AS_OF], *firebird = args.values[OPT_FIREBIRD],
+             *update_of = args.values[OPT_UPDATE_OF], *fraction = args.values[OPT_FRACTION];
   char *end = NULL;
   uint64_t seed_value = 0;
   if (seed) {
     seed_value = strtoull(seed, &end, 10);
     if (!*seed || *end) {
-      fprintf(stderr, "medallion generate: --seed must be a non-negative integer\n");
-      return 1;
+      return cli_fail("generate: --seed must be a non-negative integer");
     }
   }
   progress_state progress = {isatty(STDERR_FILENO) != 0, ""};
@@ -79,31 +75,23 @@ int cmd_generate(int argc, char **argv) {
   if (update_of) {
     double f = fraction ? strtod(fraction, &end) : -1;
     if (!fraction || *end || !(f >= 0 && f <= 1) || !out || !seed || scale || as_of || firebird) {
-      fprintf(stderr, "medallion generate: an update needs --update-of DIR --fraction F (0..1) --seed N --out DIR2\n");
-      return 1;
+      return cli_fail("generate: an update needs --update-of DIR --fraction F (0..1) --seed N --out DIR2");
     }
     md_generate_update_options options = {update_of, f, seed_value, out, show_progress, &progress};
     code = md_generate_update(&options, &err);
   } else {
     double s = scale ? strtod(scale, &end) : -1;
     if (!scale || *end || !(s > 0) || !seed || (!out && !firebird) || fraction) {
-      fprintf(stderr, "medallion generate: needs --scale S (> 0) --seed N and --out DIR and/or --firebird CONNECTION\n");
-      usage(stderr);
-      return 1;
+      return cli_fail("generate: needs --scale S (> 0) --seed N and --out DIR and/or --firebird CONNECTION");
     }
     md_generate_options options = {{s, seed_value, MD_GENERATOR_DEFAULT_AS_OF}, out, NULL, show_progress, &progress};
     if (as_of && !cli_parse_date(as_of, &options.data.as_of)) {
-      fprintf(stderr, "medallion generate: --as-of must be YYYY-MM-DD\n");
-      return 1;
+      return cli_fail("generate: --as-of must be YYYY-MM-DD");
     }
     md_firebird_options fb = {firebird, NULL, NULL};
     if (firebird) options.firebird = &fb;
     code = md_generate(&options, &err);
   }
   if (progress.tty && progress.table[0]) fputc('\n', stderr);
-  if (code != MD_OK) {
-    fprintf(stderr, "medallion generate: %s\n", err.message);
-    return 1;
-  }
-  return 0;
+  return code == MD_OK ? 0 : cli_fail("generate: %s", err.message);
 }

@@ -148,6 +148,57 @@ static __attribute__((unused)) void hct_write_parquet(const char *path, const md
   md_parquet_writer_free(w);
 }
 
+/* Reads the Parquet file at path whole (all row groups, concatenated). */
+static __attribute__((unused)) md_batch *hct_read_parquet(const char *path) {
+  md_parquet_reader *r = NULL;
+  md_error err;
+  if (md_parquet_reader_open(path, &r, &err)) fail_msg("%s", err.message);
+  md_batch *parts[64];
+  int n = md_parquet_reader_num_row_groups(r);
+  assert_true(n > 0 && n <= 64);
+  for (int g = 0; g < n; g++)
+    if (md_parquet_reader_read_row_group(r, g, NULL, -1, &parts[g], &err)) fail_msg("%s", err.message);
+  md_parquet_reader_free(r);
+  md_batch *all = NULL;
+  if (md_batch_concat(md_batch_schema(parts[0]), parts, n, &all, &err)) fail_msg("%s", err.message);
+  for (int g = 0; g < n; g++) md_batch_free(parts[g]);
+  return all;
+}
+
+/* Rewrites the source file at path with `column` replaced by the expression
+ * (appended when the file lacks the column), or dropped when value is NULL.
+ * Takes ownership of value. How the tests make a source file drift. */
+static __attribute__((unused)) void hct_rewrite_column(const char *path, const char *column, md_expr *value) {
+  md_batch *b = hct_read_parquet(path);
+  const md_schema *s = md_batch_schema(b);
+  md_expr *exprs[32];
+  const char *names[32];
+  int n = 0;
+  bool found = false;
+  for (int i = 0; i < md_schema_num_fields(s) && n < 31; i++) {
+    const char *name = md_field_name(md_schema_field(s, i));
+    bool is_column = strcmp(name, column) == 0;
+    found |= is_column;
+    if (is_column && !value) continue;
+    exprs[n] = is_column ? md_expr_copy(value) : md_col(name);
+    names[n++] = name;
+  }
+  if (!found && value) {
+    exprs[n] = md_expr_copy(value);
+    names[n++] = column;
+  }
+  md_expr_free(value);
+  md_batch *const list[1] = {b};
+  md_plan *p = md_plan_project(md_plan_from_batches(s, list, 1), exprs, names, n);
+  md_batch *out = NULL;
+  md_error err;
+  if (md_plan_collect(p, NULL, &out, &err)) fail_msg("%s", err.message);
+  md_plan_free(p);
+  hct_write_parquet(path, out);
+  md_batch_free(out);
+  md_batch_free(b);
+}
+
 /* ------------------------------------------------------------ row text */
 
 typedef struct hct_rows {

@@ -27,36 +27,12 @@ static const md_asset_result *result(const md_run *run, const char *name) {
   return NULL;
 }
 
-/* Rewrites source/<table>.parquet with column `column` cast to utf8 text, or
+/* Rewrites source/<table>.parquet with `column` cast to utf8 text, or
  * dropped when drop is set. */
 static void rewrite(const char *table, const char *column, bool drop) {
   char path[1200];
   snprintf(path, sizeof path, "%s/source/%s.parquet", dir, table);
-  md_parquet_reader *r = NULL;
-  assert_int_equal(md_parquet_reader_open(path, &r, NULL), MD_OK);
-  md_batch *b = NULL;
-  assert_int_equal(md_parquet_reader_read_row_group(r, 0, NULL, -1, &b, NULL), MD_OK);
-  assert_int_equal(md_parquet_reader_num_row_groups(r), 1);
-  md_parquet_reader_free(r);
-  const md_schema *s = md_batch_schema(b);
-  md_expr *exprs[32];
-  const char *names[32];
-  int n = 0;
-  for (int i = 0; i < md_schema_num_fields(s); i++) {
-    const char *name = md_field_name(md_schema_field(s, i));
-    if (strcmp(name, column) == 0 && drop) continue;
-    exprs[n] = strcmp(name, column) == 0 ? md_cast(md_col(name), md_type_make(MD_TYPE_UTF8)) : md_col(name);
-    names[n++] = name;
-  }
-  md_batch *const list[1] = {b};
-  md_plan *p = md_plan_project(md_plan_from_batches(s, list, 1), exprs, names, n);
-  md_batch *out = NULL;
-  md_error err;
-  if (md_plan_collect(p, NULL, &out, &err)) fail_msg("%s", err.message);
-  md_plan_free(p);
-  hct_write_parquet(path, out);
-  md_batch_free(out);
-  md_batch_free(b);
+  hct_rewrite_column(path, column, drop ? NULL : md_cast(md_col(column), md_type_make(MD_TYPE_UTF8)));
 }
 
 static void expect_bronze_failure(const char *table, const char *mention1, const char *mention2) {

@@ -14,56 +14,18 @@ static hci_case c;
 static const char *src0 = c.src0, *src1 = c.src1, *home = c.home;
 static const char *FIRST_RUN = "0b6c1f0e-7a1d-4c2b-9e3f-5a6b7c8d9e01";
 
-/* Reads <dir>/<table>.parquet whole. */
 static md_batch *read_source(const char *dir, const char *table) {
   char path[1600];
   snprintf(path, sizeof path, "%s/%s.parquet", dir, table);
-  md_parquet_reader *r = NULL;
-  md_error err;
-  if (md_parquet_reader_open(path, &r, &err)) fail_msg("%s", err.message);
-  md_batch *parts[64];
-  int n = md_parquet_reader_num_row_groups(r);
-  assert_true(n > 0 && n <= 64);
-  for (int g = 0; g < n; g++)
-    if (md_parquet_reader_read_row_group(r, g, NULL, -1, &parts[g], &err)) fail_msg("%s", err.message);
-  md_parquet_reader_free(r);
-  md_batch *all = NULL;
-  if (md_batch_concat(md_batch_schema(parts[0]), parts, n, &all, &err)) fail_msg("%s", err.message);
-  for (int g = 0; g < n; g++) md_batch_free(parts[g]);
-  return all;
+  return hct_read_parquet(path);
 }
 
-/* Rewrites <dir>/<table>.parquet as the source columns, with `column`
- * replaced by (or, when absent, followed by) the expression. */
+/* Rewrites <dir>/<table>.parquet with `column` replaced by (or, when absent,
+ * followed by) the expression. */
 static void rewrite_source(const char *dir, const char *table, const char *column, md_expr *value) {
-  md_batch *b = read_source(dir, table);
-  const md_schema *s = md_batch_schema(b);
-  md_expr *exprs[32];
-  const char *names[32];
-  int n = 0;
-  bool replaced = false;
-  for (int i = 0; i < md_schema_num_fields(s); i++) {
-    names[n] = md_field_name(md_schema_field(s, i));
-    replaced |= strcmp(names[n], column) == 0;
-    exprs[n] = strcmp(names[n], column) == 0 ? md_expr_copy(value) : md_col(names[n]);
-    n++;
-  }
-  if (!replaced) {
-    exprs[n] = md_expr_copy(value);
-    names[n++] = column;
-  }
-  md_expr_free(value);
-  md_batch *const list[1] = {b};
-  md_plan *p = md_plan_project(md_plan_from_batches(s, list, 1), exprs, names, n);
-  md_batch *out = NULL;
-  md_error err;
-  if (md_plan_collect(p, NULL, &out, &err)) fail_msg("%s", err.message);
-  md_plan_free(p);
   char path[1600];
   snprintf(path, sizeof path, "%s/%s.parquet", dir, table);
-  hct_write_parquet(path, out);
-  md_batch_free(out);
-  md_batch_free(b);
+  hct_rewrite_column(path, column, value);
 }
 
 static int64_t max_updated_at(const char *dir, const char *table) {
