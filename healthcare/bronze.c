@@ -191,33 +191,40 @@ static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char 
     }
     batches[count++] = wb;
   }
+  /* The batches are written as they came (one Parquet file, row groups
+   * filling as they arrive): no whole-table copy. Only a reference table
+   * compared with its bronze copy (tiny) is concatenated. */
+  bool compare = rc == MD_OK && is_reference_table(table) && cfg->incremental && md_delta_is_table(path);
   if (rc == MD_OK) {
     md_schema *s = bronze_schema(md_source_stream_schema(stream));
     if (s) rc = check_schema(cfg, table, s, err);
     if (!s) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    else if (rc == MD_OK) rc = md_batch_concat(s, batches, count, &all, err);
+    else if (rc == MD_OK && count == 0) rc = hc_empty_batch(s, &all, err);
+    else if (rc == MD_OK && compare) rc = md_batch_concat(s, batches, count, &all, err);
     md_schema_free(s);
   }
-  for (int i = 0; i < count; i++) md_batch_free(batches[i]);
-  free(batches);
   md_source_stream_free(stream);
-  if (rc == MD_OK && is_reference_table(table) && cfg->incremental && md_delta_is_table(path)) {
+  bool unchanged = false;
+  if (rc == MD_OK && compare) {
     /* A reference table equal to its bronze copy is not rewritten: downstream
      * assets then see no new version. */
     md_batch *old = NULL;
-    if (hc_read_table(path, &old, NULL, NULL) == MD_OK && hc_same_rows(old, all)) {
-      md_batch_free(all);
-      all = NULL;
-    }
+    unchanged = hc_read_table(path, &old, NULL, NULL) == MD_OK && hc_same_rows(old, all);
     md_batch_free(old);
   }
   if (rc == MD_OK) {
+    int64_t rows = 0;
+    for (int i = 0; i < count; i++) rows += md_batch_num_rows(batches[i]);
     char mark_text[32];
     snprintf(mark_text, sizeof mark_text, "%lld", (long long)mark);
     hc_write_spec spec = {.append = append, .watermark = have_mark ? mark_text : NULL};
     /* An incremental run without newer rows commits nothing. */
-    rc = hc_write_with(ctx, cfg, "bronze", name, !all || (append && md_batch_num_rows(all) == 0) ? NULL : all, &spec, err);
+    bool nothing = unchanged || (append && rows == 0);
+    md_batch *const *list = all ? &all : batches;
+    rc = hc_write_batches(ctx, cfg, "bronze", name, list, nothing ? 0 : all ? 1 : count, &spec, err);
   }
+  for (int i = 0; i < count; i++) md_batch_free(batches[i]);
+  free(batches);
   md_batch_free(all);
   if (rc) md_error_context(err, "bronze %s", table);
   return rc;

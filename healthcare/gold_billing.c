@@ -24,18 +24,22 @@ static void reconcile(md_asset_ctx *ctx, const char *name, int64_t got, int64_t 
 md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
-  md_batch *billing = NULL, *out = NULL;
+  md_batch *out = NULL;
+  hc_snapshot billing = {0};
+  int64_t silver_total = 0;
   static const char *const deps[] = {"silver/billing"};
   if (hc_skip_unchanged(ctx, cfg, "gold", "grouped_billing", deps, 1)) return MD_OK;
   static const char *const used[] = {"SOURCE", "SERVICE_MONTH", "TARIFF_CATEGORY", "BILL_ID", "PATIENT_KEY", "AMOUNT"};
-  md_code rc = hc_read_columns(ctx, cfg, "silver", "billing", used, 6, &billing, err);
+  static const char *const amount[] = {"AMOUNT"};
+  md_code rc = hc_open_snapshot(ctx, cfg, "silver", "billing", &billing, err);
+  if (rc == MD_OK) rc = hc_plan_decimal_sum(hc_scan_snapshot(&billing, amount, 1), "AMOUNT", &silver_total, err);
   if (rc == MD_OK) {
     static const char *const keys[] = {"SOURCE", "SERVICE_MONTH", "TARIFF_CATEGORY"};
     md_agg aggs[] = {{MD_AGG_COUNT_ALL, NULL, "LINE_COUNT"},
                      {MD_AGG_COUNT_DISTINCT, "BILL_ID", "BILL_COUNT"},
                      {MD_AGG_COUNT_DISTINCT, "PATIENT_KEY", "PATIENT_COUNT"},
                      {MD_AGG_SUM, "AMOUNT", "_total"}};
-    md_plan *p = md_plan_aggregate(hc_scan(billing), keys, 3, aggs, 4);
+    md_plan *p = md_plan_aggregate(hc_scan_snapshot(&billing, used, 6), keys, 3, aggs, 4);
     md_expr *e[] = {md_col("SOURCE"),       md_col("SERVICE_MONTH"), md_col("TARIFF_CATEGORY"),
                     md_col("LINE_COUNT"),   md_col("BILL_COUNT"),    md_col("PATIENT_COUNT"),
                     money(md_col("_total")), md_div(md_col("_total"), md_col("LINE_COUNT"))};
@@ -46,10 +50,10 @@ md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   if (rc == MD_OK) rc = hc_write(ctx, cfg, "gold", "grouped_billing", out, err);
   if (rc == MD_OK) {
     reconcile(ctx, "gold_reconciles(grouped_billing.TOTAL_AMOUNT = silver billing AMOUNT)",
-              hc_decimal_sum(out, "TOTAL_AMOUNT"), hc_decimal_sum(billing, "AMOUNT"));
+              hc_decimal_sum(out, "TOTAL_AMOUNT"), silver_total);
     hc_check_no_identifiers(ctx, out, "gold/grouped_billing");
   }
-  md_batch_free(billing);
+  hc_snapshot_close(&billing);
   md_batch_free(out);
   return rc;
 }
@@ -57,13 +61,14 @@ md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err) {
 md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
-  md_batch *billing = NULL, *payments = NULL, *out = NULL;
+  md_batch *out = NULL;
+  hc_snapshot billing = {0}, payments = {0};
   static const char *const deps[] = {"silver/billing", "silver/bill_payments"};
   if (hc_skip_unchanged(ctx, cfg, "gold", "outstanding_balances", deps, 2)) return MD_OK;
   static const char *const bill_cols[] = {"BILL_ID", "AMOUNT", "SERVICE_DATE", "SOURCE", "MEDICAL_AID"};
   static const char *const paid_cols[] = {"BILL_ID", "AMOUNT"};
-  md_code rc = hc_read_columns(ctx, cfg, "silver", "billing", bill_cols, 5, &billing, err);
-  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "bill_payments", paid_cols, 2, &payments, err);
+  md_code rc = hc_open_snapshot(ctx, cfg, "silver", "billing", &billing, err);
+  if (rc == MD_OK) rc = hc_open_snapshot(ctx, cfg, "silver", "bill_payments", &payments, err);
   if (rc == MD_OK) {
     const char *bill = "BILL_ID";
     md_agg per_bill[] = {{MD_AGG_SUM, "AMOUNT", "BILLED"},
@@ -71,8 +76,9 @@ md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err) {
                          {MD_AGG_MIN, "SOURCE", "SOURCE"},
                          {MD_AGG_MIN, "MEDICAL_AID", "MEDICAL_AID"}};
     md_agg paid[] = {{MD_AGG_SUM, "AMOUNT", "PAID"}};
-    md_plan *p = md_plan_join(md_plan_aggregate(hc_scan(billing), &bill, 1, per_bill, 4),
-                              md_plan_aggregate(hc_scan(payments), &bill, 1, paid, 1), MD_JOIN_LEFT, &bill, &bill, 1);
+    md_plan *p = md_plan_join(md_plan_aggregate(hc_scan_snapshot(&billing, bill_cols, 5), &bill, 1, per_bill, 4),
+                              md_plan_aggregate(hc_scan_snapshot(&payments, paid_cols, 2), &bill, 1, paid, 1),
+                              MD_JOIN_LEFT, &bill, &bill, 1);
     md_expr *paid_pair[2] = {md_col("PAID"), md_lit_decimal(0, 38, 2)};
     md_expr *aid_pair[2] = {md_col("MEDICAL_AID"), md_lit_str("PRIVATE")};
     md_expr *e1[] = {md_col("SOURCE"), md_coalesce(aid_pair, 2),
@@ -96,8 +102,8 @@ md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err) {
   }
   if (rc == MD_OK) rc = hc_write(ctx, cfg, "gold", "outstanding_balances", out, err);
   if (rc == MD_OK) hc_check_no_identifiers(ctx, out, "gold/outstanding_balances");
-  md_batch_free(billing);
-  md_batch_free(payments);
+  hc_snapshot_close(&billing);
+  hc_snapshot_close(&payments);
   md_batch_free(out);
   return rc;
 }
@@ -105,21 +111,28 @@ md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err) {
 md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
-  md_batch *billing = NULL, *payments = NULL, *out = NULL;
+  md_batch *out = NULL;
+  hc_snapshot billing = {0}, payments = {0};
+  int64_t billed_total = 0, collected_total = 0;
   static const char *const deps[] = {"silver/billing", "silver/bill_payments"};
   if (hc_skip_unchanged(ctx, cfg, "gold", "monthly_revenue", deps, 2)) return MD_OK;
   static const char *const bill_cols[] = {"SERVICE_MONTH", "AMOUNT"};
   static const char *const paid_cols[] = {"PAYMENT_DATE", "AMOUNT"};
-  md_code rc = hc_read_columns(ctx, cfg, "silver", "billing", bill_cols, 2, &billing, err);
-  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "bill_payments", paid_cols, 2, &payments, err);
+  md_code rc = hc_open_snapshot(ctx, cfg, "silver", "billing", &billing, err);
+  if (rc == MD_OK) rc = hc_open_snapshot(ctx, cfg, "silver", "bill_payments", &payments, err);
+  if (rc == MD_OK) rc = hc_plan_decimal_sum(hc_scan_snapshot(&billing, bill_cols + 1, 1), "AMOUNT", &billed_total, err);
+  if (rc == MD_OK)
+    rc = hc_plan_decimal_sum(hc_scan_snapshot(&payments, paid_cols + 1, 1), "AMOUNT", &collected_total, err);
   if (rc == MD_OK) {
     const char *month = "MONTH";
     md_expr *be[] = {md_col("SERVICE_MONTH"), md_col("AMOUNT")};
     md_expr *pe[] = {md_first_of_month(md_col("PAYMENT_DATE")), md_col("AMOUNT")};
     static const char *const pn[] = {"MONTH", "AMOUNT"};
     md_agg bsum = {MD_AGG_SUM, "AMOUNT", "_billed"}, psum = {MD_AGG_SUM, "AMOUNT", "_collected"};
-    md_plan *b = md_plan_aggregate(md_plan_project(hc_scan(billing), be, pn, 2), &month, 1, &bsum, 1);
-    md_plan *c = md_plan_aggregate(md_plan_project(hc_scan(payments), pe, pn, 2), &month, 1, &psum, 1);
+    md_plan *b = md_plan_aggregate(md_plan_project(hc_scan_snapshot(&billing, bill_cols, 2), be, pn, 2), &month, 1,
+                                   &bsum, 1);
+    md_plan *c = md_plan_aggregate(md_plan_project(hc_scan_snapshot(&payments, paid_cols, 2), pe, pn, 2), &month, 1,
+                                   &psum, 1);
     md_plan *p = md_plan_join(b, c, MD_JOIN_FULL, &month, &month, 1);
     md_expr *e1[] = {md_col("MONTH"), money_or_zero(md_col("_billed")), money_or_zero(md_col("_collected"))};
     static const char *const n1[] = {"MONTH", "BILLED_AMOUNT", "COLLECTED_AMOUNT"};
@@ -132,13 +145,13 @@ md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err) {
   if (rc == MD_OK) rc = hc_write(ctx, cfg, "gold", "monthly_revenue", out, err);
   if (rc == MD_OK) {
     reconcile(ctx, "gold_reconciles(monthly_revenue.BILLED_AMOUNT = silver billing AMOUNT)",
-              hc_decimal_sum(out, "BILLED_AMOUNT"), hc_decimal_sum(billing, "AMOUNT"));
+              hc_decimal_sum(out, "BILLED_AMOUNT"), billed_total);
     reconcile(ctx, "gold_reconciles(monthly_revenue.COLLECTED_AMOUNT = silver bill_payments AMOUNT)",
-              hc_decimal_sum(out, "COLLECTED_AMOUNT"), hc_decimal_sum(payments, "AMOUNT"));
+              hc_decimal_sum(out, "COLLECTED_AMOUNT"), collected_total);
     hc_check_no_identifiers(ctx, out, "gold/monthly_revenue");
   }
-  md_batch_free(billing);
-  md_batch_free(payments);
+  hc_snapshot_close(&billing);
+  hc_snapshot_close(&payments);
   md_batch_free(out);
   return rc;
 }

@@ -8,7 +8,8 @@
 md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err);
 md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err) {
   const hc_config *cfg = res;
-  md_batch *patients = NULL, *plans = NULL, *assessments = NULL, *billing = NULL, *out = NULL;
+  md_batch *patients = NULL, *plans = NULL, *assessments = NULL, *out = NULL;
+  hc_snapshot billing = {0};
   static const char *const deps[] = {"silver/patients", "silver/patient_plans", "silver/geriatric_assessments",
                                      "silver/billing"};
   if (hc_skip_unchanged(ctx, cfg, "gold", "pmb_geriatric", deps, 4)) return MD_OK;
@@ -16,7 +17,7 @@ md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err) {
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "patient_plans", &plans, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "geriatric_assessments", &assessments, err);
   static const char *const bill_cols[] = {"PATIENT_KEY", "SERVICE_DATE", "AMOUNT"};
-  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "billing", bill_cols, 3, &billing, err);
+  if (rc == MD_OK) rc = hc_open_snapshot(ctx, cfg, "silver", "billing", &billing, err);
   if (rc == MD_OK) {
     const char *pk = "PATIENT_KEY";
     md_plan *pmb_plans = md_plan_filter(hc_scan(plans), md_and(md_col("IS_ACTIVE"), md_col("IS_PMB")));
@@ -34,7 +35,7 @@ md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err) {
     md_expr *window = md_and(md_gt(md_col("SERVICE_DATE"), md_lit_date(cfg->as_of - 365)),
                              md_le(md_col("SERVICE_DATE"), md_lit_date(cfg->as_of)));
     md_agg billed = {MD_AGG_SUM, "AMOUNT", "_billed"};
-    md_plan *b12 = md_plan_aggregate(md_plan_filter(hc_scan(billing), window), &pk, 1, &billed, 1);
+    md_plan *b12 = md_plan_aggregate(md_plan_filter(hc_scan_snapshot(&billing, bill_cols, 3), window), &pk, 1, &billed, 1);
     p = md_plan_join(md_plan_join(p, latest, MD_JOIN_LEFT, &pk, &pk, 1), b12, MD_JOIN_LEFT, &pk, &pk, 1);
     md_expr *band_pair[2] = {md_col("FRAILTY_BAND"), md_lit_str("NOT_ASSESSED")};
     md_expr *cog_c[1] = {md_col("COGNITIVE_IMPAIRMENT")};
@@ -61,7 +62,7 @@ md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err) {
   md_batch_free(patients);
   md_batch_free(plans);
   md_batch_free(assessments);
-  md_batch_free(billing);
+  hc_snapshot_close(&billing);
   md_batch_free(out);
   return rc;
 }

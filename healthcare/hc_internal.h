@@ -21,6 +21,20 @@ md_code hc_read(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, cons
 /* hc_read of the columns named only (gold reads a few columns of wide tables). */
 md_code hc_read_columns(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
                         const char *const *columns, int num_columns, md_batch **out, md_error *err);
+/* The latest snapshot of <layer>/<name>, recorded as an input of the asset:
+ * gold scans it through plans (hc_scan_snapshot) instead of reading it whole. */
+typedef struct hc_snapshot {
+  md_delta_table *table;
+  md_delta_snapshot *snapshot;
+} hc_snapshot;
+md_code hc_open_snapshot(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                         hc_snapshot *out, md_error *err);
+void hc_snapshot_close(hc_snapshot *s);
+/* A streaming scan of the snapshot (which must outlive the plan) reading only
+ * the columns named (at most 16), in that order; NULL when out of memory. */
+md_plan *hc_scan_snapshot(const hc_snapshot *s, const char *const *columns, int num_columns);
+/* The sum of a decimal column over a plan's rows (freed), unscaled. */
+md_code hc_plan_decimal_sum(md_plan *plan, const char *column, int64_t *out, md_error *err);
 /* Overwrites the table with batch, unless its latest commit was already made
  * by this run (a re-run of the same run id changes nothing); reports rows,
  * version and bytes to ctx. */
@@ -48,6 +62,10 @@ typedef struct hc_write_spec {
  * reports the table's current version. */
 md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                       const hc_write_spec *spec, md_error *err);
+/* hc_write_with of several batches of one schema, written as they are (no
+ * concatenation); num_batches 0 writes nothing, as a NULL batch does. */
+md_code hc_write_batches(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                         md_batch *const *batches, int num_batches, const hc_write_spec *spec, md_error *err);
 /* Runs a plan (freed) and gathers its rows. */
 md_code hc_collect(md_plan *plan, md_batch **out, md_error *err);
 /* A batch of no rows with this schema. */

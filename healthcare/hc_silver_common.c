@@ -96,12 +96,64 @@ md_code hc_check_no_identifiers(md_asset_ctx *ctx, const md_batch *batch, const 
   return MD_OK;
 }
 
-/* Rejects by reason, from the rejects batch. */
-static md_code report_rejects(md_asset_ctx *ctx, md_batch *rejects, md_error *err) {
+/* A growing list of batches of one schema (a table kept in the pieces it
+ * was produced in, instead of gathered into one batch). */
+typedef struct batch_list {
+  md_batch **items;
+  int count, cap;
+} batch_list;
+
+static md_code list_push(batch_list *l, md_batch *b, md_error *err) {
+  if (l->count == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 16;
+    md_batch **g = realloc(l->items, (size_t)cap * sizeof *g);
+    if (!g) {
+      md_batch_free(b);
+      return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    }
+    l->items = g;
+    l->cap = cap;
+  }
+  l->items[l->count++] = b;
+  return MD_OK;
+}
+
+static void list_clear(batch_list *l) {
+  for (int i = 0; i < l->count; i++) md_batch_free(l->items[i]);
+  free(l->items);
+  memset(l, 0, sizeof *l);
+}
+
+static int64_t list_rows(const batch_list *l) {
+  int64_t n = 0;
+  for (int i = 0; i < l->count; i++) n += md_batch_num_rows(l->items[i]);
+  return n;
+}
+
+/* The list as one batch (a copy unless it has one batch), for the narrow
+ * merge whose interface takes a batch; the list is emptied. */
+static md_code list_take_one(batch_list *l, md_batch **out, md_error *err) {
+  md_code rc = MD_OK;
+  if (l->count == 1) {
+    *out = l->items[0];
+    l->count = 0;
+  } else {
+    rc = md_batch_concat(md_batch_schema(l->items[0]), l->items, l->count, out, err);
+  }
+  list_clear(l);
+  return rc;
+}
+
+static md_plan *list_scan(const batch_list *l) {
+  return md_plan_from_batches(md_batch_schema(l->items[0]), l->items, l->count);
+}
+
+/* Rejects by reason, from the rejects batches. */
+static md_code report_rejects(md_asset_ctx *ctx, const batch_list *rejects, md_error *err) {
   const char *key = "_reject_reason";
   md_agg count = {MD_AGG_COUNT_ALL, NULL, "n"};
   md_batch *b = NULL;
-  md_code rc = hc_collect(md_plan_aggregate(hc_scan(rejects), &key, 1, &count, 1), &b, err);
+  md_code rc = hc_collect(md_plan_aggregate(list_scan(rejects), &key, 1, &count, 1), &b, err);
   if (rc) return rc;
   const md_column *reason = md_batch_column(b, 0), *n = md_batch_column(b, 1);
   const int32_t *off = md_column_offsets(reason);
@@ -117,11 +169,12 @@ static md_code report_rejects(md_asset_ctx *ctx, md_batch *rejects, md_error *er
   return MD_OK;
 }
 
-static md_code check_keys_unique(md_asset_ctx *ctx, md_batch *silver, const hc_silver_table *spec, md_error *err) {
+static md_code check_keys_unique(md_asset_ctx *ctx, const batch_list *silver, const hc_silver_table *spec,
+                                 md_error *err) {
   md_agg count = {MD_AGG_COUNT_ALL, NULL, "_n"};
   int64_t dups = 0;
   const char *const *keys = spec->silver_keys ? spec->silver_keys : spec->keys;
-  md_code rc = count_rows(md_plan_filter(md_plan_aggregate(hc_scan(silver), keys, spec->num_keys, &count, 1),
+  md_code rc = count_rows(md_plan_filter(md_plan_aggregate(list_scan(silver), keys, spec->num_keys, &count, 1),
                                          md_gt(md_col("_n"), md_lit_int(1))),
                           &dups, err);
   if (rc) return rc;
@@ -132,14 +185,38 @@ static md_code check_keys_unique(md_asset_ctx *ctx, md_batch *silver, const hc_s
   return MD_OK;
 }
 
+/* The expressions of one output (silver or rejects), copied for each batch. */
+typedef struct output_spec {
+  md_expr **exprs; /* owned templates */
+  const char **names;
+  int count;
+} output_spec;
+
+/* One validated batch's rows with a null (silver) or non-null (rejects)
+ * reason, projected through out's expressions, appended to list. */
+static md_code split_part(md_batch *b, bool rejected, const output_spec *out, batch_list *list, md_error *err) {
+  md_expr **e = calloc((size_t)out->count + 1, sizeof *e);
+  if (!e) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (int i = 0; i < out->count; i++) e[i] = md_expr_copy(out->exprs[i]);
+  md_expr *reason = md_col("_reject_reason");
+  md_plan *p = md_plan_filter(hc_scan(b), rejected ? md_is_not_null(reason) : md_is_null(reason));
+  md_batch *part = NULL;
+  md_code rc = hc_collect(md_plan_project(p, e, out->names, out->count), &part, err);
+  free(e);
+  return rc == MD_OK ? list_push(list, part, err) : rc;
+}
+
 md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver_table *spec, md_plan *validated,
                          const md_schema *source_schema, md_error *err) {
   const hc_config *cfg = &in->cfg;
   int64_t expected = in->expected;
   md_schema *vs = NULL;
-  md_batch *all = NULL, *silver = NULL, *rejects = NULL;
-  md_expr **conds = NULL, **vals = NULL, **pe = NULL;
-  const char **pn = NULL;
+  batch_list silver = {0}, rejects = {0};
+  md_expr **conds = NULL, **vals = NULL, **pe = NULL, **re = NULL;
+  const char **pn = NULL, **rn = NULL;
+  output_spec silver_out = {0}, rejects_out = {0};
+  md_plan *with_reason = NULL;
+  md_stream *stream = NULL;
   md_code rc = md_plan_schema(validated, &vs, err);
   int nv = vs ? md_schema_num_fields(vs) : 0;
   int nr = spec->num_rules + 1;
@@ -148,7 +225,12 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver
     vals = calloc((size_t)nr, sizeof *vals);
     pe = calloc((size_t)nv + 64, sizeof *pe);
     pn = calloc((size_t)nv + 64, sizeof *pn);
-    if (!conds || !vals || !pe || !pn) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    re = calloc((size_t)nv + 64, sizeof *re);
+    rn = calloc((size_t)nv + 64, sizeof *rn);
+    silver_out.exprs = calloc((size_t)spec->num_exprs + 1, sizeof *silver_out.exprs);
+    silver_out.names = calloc((size_t)spec->num_exprs + 1, sizeof *silver_out.names);
+    if (!conds || !vals || !pe || !pn || !re || !rn || !silver_out.exprs || !silver_out.names)
+      rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   }
   if (rc == MD_OK) {
     /* Conditions that are null (unknown) count as not failing; coalesce keeps
@@ -167,53 +249,54 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver
     }
     pe[nv] = md_case_when(conds, vals, nr, NULL);
     pn[nv] = "_reject_reason";
-    rc = hc_collect(md_plan_project(validated, pe, pn, nv + 1), &all, err);
+    with_reason = md_plan_project(validated, pe, pn, nv + 1);
     validated = NULL;
-  }
-  md_plan_free(validated);
-  if (rc == MD_OK) {
-    md_expr *run = md_lit_str(md_asset_ctx_run_id(ctx));
-    const char **names = calloc((size_t)spec->num_exprs + 1, sizeof *names);
-    md_expr **exprs = calloc((size_t)spec->num_exprs + 1, sizeof *exprs);
-    if (!names || !exprs) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    for (int i = 0; rc == MD_OK && i < spec->num_exprs; i++) {
-      exprs[i] = spec->exprs[i];
+    /* Silver: the spec's expressions plus _run_id. */
+    for (int i = 0; i < spec->num_exprs; i++) {
+      silver_out.exprs[i] = spec->exprs[i];
       spec->exprs[i] = NULL;
-      names[i] = spec->names[i];
+      silver_out.names[i] = spec->names[i];
     }
-    if (rc == MD_OK) {
-      exprs[spec->num_exprs] = run;
-      names[spec->num_exprs] = "_run_id";
-      run = NULL;
-      rc = hc_collect(md_plan_project(md_plan_filter(hc_scan(all), md_is_null(md_col("_reject_reason"))), exprs,
-                                      names, spec->num_exprs + 1),
-                      &silver, err);
-    }
-    md_expr_free(run);
-    free(names);
-    free(exprs);
-  }
-  if (rc == MD_OK) {
+    silver_out.exprs[spec->num_exprs] = md_lit_str(md_asset_ctx_run_id(ctx));
+    silver_out.names[spec->num_exprs] = "_run_id";
+    silver_out.count = spec->num_exprs + 1;
     /* Rejects: the normalised source columns in source order, PATIENT_NR
      * replaced in place by PATIENT_KEY, direct identifiers dropped. */
     int k = 0;
     for (int i = 0; i < md_schema_num_fields(source_schema); i++) {
       const char *name = md_field_name(md_schema_field(source_schema, i));
       if (strcmp(name, "PATIENT_NR") == 0) {
-        pe[k] = hc_patient_key(cfg);
-        pn[k++] = "PATIENT_KEY";
+        re[k] = hc_patient_key(cfg);
+        rn[k++] = "PATIENT_KEY";
       } else if (!hc_is_identifier(name)) {
-        pe[k] = md_col(name);
-        pn[k++] = name;
+        re[k] = md_col(name);
+        rn[k++] = name;
       }
     }
-    pe[k] = md_col("_reject_reason");
-    pn[k++] = "_reject_reason";
-    pe[k] = md_lit_str(md_asset_ctx_run_id(ctx));
-    pn[k++] = "_run_id";
-    rc = hc_collect(md_plan_project(md_plan_filter(hc_scan(all), md_is_not_null(md_col("_reject_reason"))), pe, pn, k),
-                    &rejects, err);
+    re[k] = md_col("_reject_reason");
+    rn[k++] = "_reject_reason";
+    re[k] = md_lit_str(md_asset_ctx_run_id(ctx));
+    rn[k++] = "_run_id";
+    rejects_out = (output_spec){re, rn, k};
+    /* One pass over the validated rows: each batch is split into its silver
+     * and rejects parts as it comes, so the validated table is never
+     * gathered whole. */
+    md_exec_options opts = {.threads = 1};
+    rc = with_reason ? md_plan_execute(with_reason, &opts, &stream, err)
+                     : md_error_set(err, MD_ERR_NOMEM, "out of memory");
   }
+  md_plan_free(validated);
+  while (rc == MD_OK) {
+    md_batch *b = NULL;
+    rc = md_stream_next(stream, &b, err);
+    if (rc == MD_OK && !b && silver.count == 0) rc = hc_empty_batch(md_stream_schema(stream), &b, err);
+    if (rc || !b) break;
+    rc = split_part(b, false, &silver_out, &silver, err);
+    if (rc == MD_OK) rc = split_part(b, true, &rejects_out, &rejects, err);
+    md_batch_free(b);
+  }
+  md_stream_free(stream);
+  md_plan_free(with_reason);
   char rejects_name[128];
   snprintf(rejects_name, sizeof rejects_name, "%s_rejects", spec->table);
   /* If the silver write fails after the rejects write, rejects goes back to
@@ -222,38 +305,50 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver
   snprintf(rejects_table, sizeof rejects_table, "silver/%s", rejects_name);
   int64_t rejects_before = hc_table_version(cfg, rejects_table);
   if (rc == MD_OK && in->narrow) {
-    md_batch *part_silver = silver, *part_rejects = rejects;
-    silver = rejects = NULL;
-    rc = hc_silver_write_narrow(ctx, in, part_silver, part_rejects, spec->partition_by, &silver, &rejects, &expected,
-                                err);
+    md_batch *part_silver = NULL, *part_rejects = NULL, *merged_silver = NULL, *merged_rejects = NULL;
+    rc = list_take_one(&silver, &part_silver, err);
+    if (rc == MD_OK) rc = list_take_one(&rejects, &part_rejects, err);
+    if (rc == MD_OK)
+      rc = hc_silver_write_narrow(ctx, in, part_silver, part_rejects, spec->partition_by, &merged_silver,
+                                  &merged_rejects, &expected, err);
     md_batch_free(part_silver);
     md_batch_free(part_rejects);
-  } else {
+    if (rc == MD_OK) rc = list_push(&silver, merged_silver, err);
+    else md_batch_free(merged_silver);
+    if (rc == MD_OK) rc = list_push(&rejects, merged_rejects, err);
+    else md_batch_free(merged_rejects);
+  } else if (rc == MD_OK) {
     /* The rejects table first, so the asset's headline numbers are silver's. */
-    if (rc == MD_OK) rc = hc_write(ctx, cfg, "silver", rejects_name, rejects, err);
-    if (rc == MD_OK) rc = hc_write_partitioned(ctx, cfg, "silver", spec->table, silver, spec->partition_by, err);
+    hc_write_spec by = {.partition_column = spec->partition_by};
+    rc = hc_write_batches(ctx, cfg, "silver", rejects_name, rejects.items, rejects.count, NULL, err);
+    if (rc == MD_OK) rc = hc_write_batches(ctx, cfg, "silver", spec->table, silver.items, silver.count, &by, err);
   }
   if (rc != MD_OK) hc_restore(ctx, cfg, "silver", rejects_name, rejects_before, NULL);
-  if (rc == MD_OK) rc = report_rejects(ctx, rejects, err);
-  if (rc == MD_OK) rc = check_keys_unique(ctx, silver, spec, err);
+  if (rc == MD_OK) rc = report_rejects(ctx, &rejects, err);
+  if (rc == MD_OK) rc = check_keys_unique(ctx, &silver, spec, err);
   if (rc == MD_OK) {
-    int64_t got = md_batch_num_rows(silver) + md_batch_num_rows(rejects);
+    int64_t ns = list_rows(&silver), nj = list_rows(&rejects);
     char name[160], detail[200];
     snprintf(name, sizeof name, "silver_plus_rejects_equals_source_keys(%s)", spec->table);
-    snprintf(detail, sizeof detail, "silver %lld + rejects %lld, expected %lld", (long long)md_batch_num_rows(silver),
-             (long long)md_batch_num_rows(rejects), (long long)expected);
-    md_asset_ctx_check(ctx, name, got == expected, detail);
-    hc_check_no_identifiers(ctx, silver, spec->table);
+    snprintf(detail, sizeof detail, "silver %lld + rejects %lld, expected %lld", (long long)ns, (long long)nj,
+             (long long)expected);
+    md_asset_ctx_check(ctx, name, ns + nj == expected, detail);
+    hc_check_no_identifiers(ctx, silver.items[0], spec->table);
   }
   for (int i = 0; i < spec->num_exprs; i++) md_expr_free(spec->exprs[i]);
   for (int i = 0; i < spec->num_rules; i++) md_expr_free(spec->rules[i].when);
+  for (int i = 0; i < silver_out.count; i++) md_expr_free(silver_out.exprs[i]);
+  for (int i = 0; i < rejects_out.count; i++) md_expr_free(rejects_out.exprs[i]);
+  free(silver_out.exprs);
+  free(silver_out.names);
   free(conds);
   free(vals);
   free(pe);
   free(pn);
+  free(re);
+  free(rn);
   md_schema_free(vs);
-  md_batch_free(all);
-  md_batch_free(silver);
-  md_batch_free(rejects);
+  list_clear(&silver);
+  list_clear(&rejects);
   return rc;
 }

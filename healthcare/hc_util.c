@@ -114,6 +114,47 @@ md_code hc_read_columns(md_asset_ctx *ctx, const hc_config *cfg, const char *lay
   return rc;
 }
 
+md_code hc_open_snapshot(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                         hc_snapshot *out, md_error *err) {
+  char path[HC_PATH_MAX], table[256];
+  memset(out, 0, sizeof *out);
+  md_code rc = hc_path(cfg, layer, name, path, err);
+  if (rc == MD_OK) rc = md_delta_table_open(path, &out->table, err);
+  if (rc == MD_OK) rc = md_delta_snapshot_at_version(out->table, -1, &out->snapshot, err);
+  if (rc == MD_OK) {
+    snprintf(table, sizeof table, "%s/%s", layer, name);
+    md_asset_ctx_input(ctx, table, md_delta_snapshot_version(out->snapshot));
+  } else {
+    md_error_context(err, "%s", path);
+    hc_snapshot_close(out);
+  }
+  return rc;
+}
+
+void hc_snapshot_close(hc_snapshot *s) {
+  md_delta_snapshot_free(s->snapshot);
+  md_delta_table_free(s->table);
+  memset(s, 0, sizeof *s);
+}
+
+md_plan *hc_scan_snapshot(const hc_snapshot *s, const char *const *columns, int num_columns) {
+  md_plan *scan = NULL;
+  md_expr *e[16];
+  if (num_columns > 16 || !s->snapshot) return NULL;
+  if (md_plan_scan_delta(s->snapshot, &scan, NULL) != MD_OK) return NULL;
+  for (int i = 0; i < num_columns; i++) e[i] = md_col(columns[i]);
+  return md_plan_project(scan, e, columns, num_columns);
+}
+
+md_code hc_plan_decimal_sum(md_plan *plan, const char *column, int64_t *out, md_error *err) {
+  md_agg sum = {MD_AGG_SUM, column, "_sum"};
+  md_batch *b = NULL;
+  md_code rc = hc_collect(plan ? md_plan_aggregate(plan, NULL, 0, &sum, 1) : NULL, &b, err);
+  if (rc == MD_OK) *out = hc_decimal_sum(b, "_sum");
+  md_batch_free(b);
+  return rc;
+}
+
 static md_code mkdirs(const char *path, md_error *err) {
   char buf[HC_PATH_MAX];
   snprintf(buf, sizeof buf, "%s", path);
@@ -186,7 +227,13 @@ md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char
 
 md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                       const hc_write_spec *spec, md_error *err) {
+  return hc_write_batches(ctx, cfg, layer, name, batch ? &batch : NULL, batch ? 1 : 0, spec, err);
+}
+
+md_code hc_write_batches(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                         md_batch *const *batches, int num_batches, const hc_write_spec *spec, md_error *err) {
   static const hc_write_spec plain = {0};
+  bool batch = num_batches > 0;
   if (!spec) spec = &plain;
   char path[HC_PATH_MAX];
   md_code rc = hc_path(cfg, layer, name, path, err);
@@ -224,10 +271,11 @@ md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer
       opts.partition_by = &spec->partition_column;
       opts.num_partition_by = 1;
     }
-    if (rc == MD_OK) rc = md_delta_write(path, &batch, 1, &opts, &version, err);
+    if (rc == MD_OK) rc = md_delta_write(path, batches, num_batches, &opts, &version, err);
     md_metadata_free(meta);
     if (rc == MD_OK) rc = table_stats(path, &version, &rows, &bytes, err);
-    rows = md_batch_num_rows(batch);
+    rows = 0;
+    for (int i = 0; i < num_batches; i++) rows += md_batch_num_rows(batches[i]);
   }
   if (rc) return md_error_context(err, "%s/%s", layer, name);
   /* The asset's headline numbers are those of its main table (the first write). */

@@ -2,8 +2,14 @@
  * Hive-style directories, one Parquet file per partition, each with an add
  * action carrying its partition values and statistics.
  *
- * Rows are grouped by sorting (partition key, row) so each partition's rows
- * keep their input order; runs of adjacent rows are copied as slices. */
+ * Rows are grouped without copying them: each row's partition values are
+ * encoded as raw bytes (null flag, then the value's own bytes) and looked up
+ * in a hash table of groups, and a stable counting sort turns the group ids
+ * into one list of row indexes per group. A partition's file is then written
+ * by gathering its rows a chunk at a time into a small batch handed to the
+ * Parquet encoder, so no partition is ever materialised whole and each
+ * partition's rows keep their input order. The text of the partition values
+ * is formatted once per group, not per row. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,11 +22,31 @@
 #include "delta/write.h"
 #include "medallion/parquet.h"
 
+/* Rows gathered per batch handed to the Parquet writer: large enough for the
+ * encoder's per-call costs to vanish, small enough to stay in cache. */
+enum { GATHER_ROWS = 65536 };
+
 typedef struct partition_group {
   char **values; /* per partition column, NULL for null */
-  md_batch **parts;
-  size_t num_parts;
+  size_t num_values;
+  size_t index; /* in splitter.groups */
 } partition_group;
+
+/* One input batch's rows, ordered by group: group g's rows are
+ * rows[offsets[g] .. offsets[g + 1]) for g < num_groups (groups first seen in
+ * later batches have no rows here). */
+typedef struct batch_split {
+  int64_t *rows;
+  int64_t *offsets;
+  size_t num_groups;
+} batch_split;
+
+typedef struct key_slot {
+  uint64_t hash;
+  size_t key_at; /* into splitter.keys */
+  size_t key_len;
+  int32_t group; /* -1: empty */
+} key_slot;
 
 typedef struct splitter {
   const md_schema *data_schema;
@@ -30,12 +56,12 @@ typedef struct splitter {
   char *const *partition_columns;
   partition_group *groups;
   size_t num_groups;
+  batch_split *splits;      /* one per input batch (partitioned writes) */
+  int num_splits;
+  key_slot *slots;          /* raw row key -> group */
+  size_t num_slots;
+  delta_buf keys;           /* the raw keys of the slots */
 } splitter;
-
-typedef struct row_key {
-  char *key;
-  int64_t row;
-} row_key;
 
 void delta_random_uuid(char out[37]) {
   unsigned char b[16] = {0};
@@ -58,10 +84,15 @@ static void splitter_clear(splitter *sp) {
   for (size_t g = 0; g < sp->num_groups; g++) {
     for (size_t k = 0; k < sp->num_partition; k++) free(sp->groups[g].values[k]);
     free(sp->groups[g].values);
-    for (size_t i = 0; i < sp->groups[g].num_parts; i++) md_batch_free(sp->groups[g].parts[i]);
-    free(sp->groups[g].parts);
   }
   free(sp->groups);
+  for (int i = 0; i < sp->num_splits; i++) {
+    free(sp->splits[i].rows);
+    free(sp->splits[i].offsets);
+  }
+  free(sp->splits);
+  free(sp->slots);
+  delta_buf_free(&sp->keys);
   free(sp->partition_index);
   md_schema_free(sp->file_schema);
 }
@@ -74,37 +105,26 @@ static bool same_values(char *const *a, char *const *b, size_t n) {
   return true;
 }
 
-/* The group for values (taking ownership of values either way). */
-static md_code group_for(splitter *sp, char **values, partition_group **out, md_error *err) {
+/* The group for values (taking ownership of values either way). Different raw
+ * keys can format alike (NaN payloads): they share the group. */
+static md_code group_for(splitter *sp, char **values, int32_t *out, md_error *err) {
   for (size_t g = 0; g < sp->num_groups; g++) {
     if (same_values(sp->groups[g].values, values, sp->num_partition)) {
       for (size_t k = 0; k < sp->num_partition; k++) free(values[k]);
       free(values);
-      *out = &sp->groups[g];
+      *out = (int32_t)g;
       return MD_OK;
     }
   }
-  partition_group *grown = realloc(sp->groups, (sp->num_groups + 1) * sizeof *grown);
+  partition_group *grown = sp->num_groups < INT32_MAX ? realloc(sp->groups, (sp->num_groups + 1) * sizeof *grown) : NULL;
   if (!grown) {
     for (size_t k = 0; k < sp->num_partition; k++) free(values[k]);
     free(values);
     return md_error_set(err, MD_ERR_NOMEM, "out of memory");
   }
   sp->groups = grown;
-  memset(&sp->groups[sp->num_groups], 0, sizeof *grown);
-  sp->groups[sp->num_groups].values = values;
-  *out = &sp->groups[sp->num_groups++];
-  return MD_OK;
-}
-
-static md_code group_add(partition_group *group, md_batch *part, md_error *err) {
-  md_batch **grown = realloc(group->parts, (group->num_parts + 1) * sizeof *grown);
-  if (!grown) {
-    md_batch_free(part);
-    return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  }
-  group->parts = grown;
-  group->parts[group->num_parts++] = part;
+  sp->groups[sp->num_groups] = (partition_group){values, sp->num_partition, sp->num_groups};
+  *out = (int32_t)sp->num_groups++;
   return MD_OK;
 }
 
@@ -114,93 +134,186 @@ static bool is_partition_field(const splitter *sp, int field) {
   return false;
 }
 
-/* The rows keys[from..to) (one partition) of batch as a batch of the file schema. */
-static md_code take_rows(const splitter *sp, const md_batch *batch, const row_key *keys, size_t from, size_t to,
-                         md_batch **out, md_error *err) {
-  int n = md_schema_num_fields(sp->file_schema);
-  md_column **columns = calloc((size_t)n + 1, sizeof *columns);
+/* Row r's partition values as raw bytes: per column a null flag, then the
+ * value (bool: one byte; strings: length and bytes). Equal values give equal
+ * keys; the text is formatted only for new keys. */
+static void raw_key(const splitter *sp, const md_batch *batch, int64_t r, delta_buf *key) {
+  delta_buf_reset(key);
+  for (size_t k = 0; k < sp->num_partition; k++) {
+    const md_column *c = md_batch_column(batch, sp->partition_index[k]);
+    if (md_column_is_null(c, r)) {
+      delta_buf_append_char(key, 0);
+      continue;
+    }
+    delta_buf_append_char(key, 1);
+    md_type type = md_column_type(c);
+    size_t width = (size_t)md_type_fixed_width(type);
+    if (type.id == MD_TYPE_BOOL) {
+      delta_buf_append_char(key, md_bit_get(md_column_values(c), r) ? 1 : 0);
+    } else if (width) {
+      delta_buf_append(key, (const uint8_t *)md_column_values(c) + (size_t)r * width, width);
+    } else {
+      const int32_t *off = md_column_offsets(c);
+      int32_t len = off ? off[r + 1] - off[r] : 0;
+      delta_buf_append(key, &len, sizeof len);
+      if (len > 0) delta_buf_append(key, md_column_data(c) + off[r], (size_t)len);
+    }
+  }
+}
+
+static uint64_t hash_key(const uint8_t *p, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then a final mix */
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 33);
+}
+
+static md_code slots_grow(splitter *sp, md_error *err) {
+  size_t n = sp->num_slots ? sp->num_slots * 2 : 64;
+  key_slot *slots = malloc(n * sizeof *slots);
+  if (!slots) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++) slots[i].group = -1;
+  for (size_t i = 0; i < sp->num_slots; i++) {
+    if (sp->slots[i].group < 0) continue;
+    size_t at = (size_t)sp->slots[i].hash & (n - 1);
+    while (slots[at].group >= 0) at = (at + 1) & (n - 1);
+    slots[at] = sp->slots[i];
+  }
+  free(sp->slots);
+  sp->slots = slots;
+  sp->num_slots = n;
+  return MD_OK;
+}
+
+/* The group of row r, whose raw key is in key. */
+static md_code lookup_group(splitter *sp, const md_batch *batch, int64_t r, const delta_buf *key, size_t *used,
+                            int32_t *out, md_error *err) {
+  const uint8_t *kp = (const uint8_t *)key->data;
+  uint64_t h = hash_key(kp, key->len);
+  size_t mask = sp->num_slots - 1, at = (size_t)h & mask;
+  for (; sp->slots[at].group >= 0; at = (at + 1) & mask) {
+    const key_slot *s = &sp->slots[at];
+    if (s->hash == h && s->key_len == key->len && memcmp(sp->keys.data + s->key_at, kp, key->len) == 0) {
+      *out = s->group;
+      return MD_OK;
+    }
+  }
+  char **values = calloc(sp->num_partition + 1, sizeof *values);
+  md_code rc = values ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; rc == MD_OK && k < sp->num_partition; k++)
+    rc = delta_partition_value_format(md_batch_column(batch, sp->partition_index[k]), r, &values[k], err);
+  if (rc != MD_OK) {
+    for (size_t k = 0; values && k < sp->num_partition; k++) free(values[k]);
+    free(values);
+    return rc;
+  }
+  rc = group_for(sp, values, out, err);
+  if (rc != MD_OK) return rc;
+  sp->slots[at] = (key_slot){.hash = h, .key_at = sp->keys.len, .key_len = key->len, .group = *out};
+  delta_buf_append(&sp->keys, kp, key->len);
+  if (delta_buf_failed(&sp->keys)) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (++*used * 2 > sp->num_slots) return slots_grow(sp, err);
+  return MD_OK;
+}
+
+/* Groups the rows of batch (the next split): a group id per row, then a
+ * stable counting sort of the row indexes by group. */
+static md_code split_batch(splitter *sp, const md_batch *batch, size_t *used, md_error *err) {
+  batch_split *split = &sp->splits[sp->num_splits];
+  memset(split, 0, sizeof *split);
+  int64_t rows = md_batch_num_rows(batch);
+  int32_t *group_of = malloc(((size_t)rows + 1) * sizeof *group_of);
+  delta_buf key;
+  delta_buf_init(&key);
+  md_code rc = group_of ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK && !sp->slots) rc = slots_grow(sp, err);
+  for (int64_t r = 0; rc == MD_OK && r < rows; r++) {
+    raw_key(sp, batch, r, &key);
+    rc = delta_buf_failed(&key) ? md_error_set(err, MD_ERR_NOMEM, "out of memory")
+                                : lookup_group(sp, batch, r, &key, used, &group_of[r], err);
+  }
+  delta_buf_free(&key);
+  if (rc == MD_OK) {
+    split->num_groups = sp->num_groups;
+    split->offsets = calloc(sp->num_groups + 1, sizeof *split->offsets);
+    split->rows = malloc(((size_t)rows + 1) * sizeof *split->rows);
+    if (!split->offsets || !split->rows) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  }
+  if (rc == MD_OK) {
+    for (int64_t r = 0; r < rows; r++) split->offsets[group_of[r] + 1]++;
+    for (size_t g = 0; g < split->num_groups; g++) split->offsets[g + 1] += split->offsets[g];
+    /* offsets[g] walks group g's slots, then is restored from its end. */
+    for (int64_t r = 0; r < rows; r++) split->rows[split->offsets[group_of[r]]++] = r;
+    for (size_t g = split->num_groups; g > 0; g--) split->offsets[g] = split->offsets[g - 1];
+    split->offsets[0] = 0;
+  }
+  sp->num_splits++; /* counted either way, so that clear frees it */
+  free(group_of);
+  return rc;
+}
+
+/* Rows rows[0..n) of batch as a batch of the file schema, handed to writer. */
+static md_code write_rows(const splitter *sp, md_parquet_writer *writer, const md_batch *batch, const int64_t *rows,
+                          int64_t n, md_error *err) {
+  int nf = md_schema_num_fields(sp->file_schema);
+  md_column **columns = calloc((size_t)nf + 1, sizeof *columns);
   if (!columns) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  int64_t *rows = malloc((to - from + 1) * sizeof *rows);
-  md_code rc = rows ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  for (size_t i = from; rows && i < to; i++) rows[i - from] = keys[i].row;
+  md_code rc = MD_OK;
   int c = 0;
   for (int f = 0; rc == MD_OK && f < md_batch_num_columns(batch); f++) {
     if (is_partition_field(sp, f)) continue;
-    /* One gather per column (an empty copy of src gives the column's shape). */
+    /* An empty copy of src gives the column's shape (children included). */
     const md_column *src = md_batch_column(batch, f);
     rc = md_column_slice_copy(src, 0, 0, &columns[c], err);
-    if (rc == MD_OK) rc = md_column_append_rows(columns[c], src, rows, (int64_t)(to - from), err);
+    if (rc == MD_OK) rc = md_column_append_rows(columns[c], src, rows, n, err);
     c++;
   }
   md_schema *schema = rc == MD_OK ? md_schema_copy(sp->file_schema) : NULL;
   if (rc == MD_OK && !schema) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  if (rc == MD_OK) {
-    rc = md_batch_new(schema, columns, n, out, err);
-  } else {
-    for (int i = 0; i < n; i++) md_column_free(columns[i]);
-  }
-  free(rows);
+  md_batch *part = NULL;
+  if (rc == MD_OK) rc = md_batch_new(schema, columns, nf, &part, err);
+  else
+    for (int i = 0; i < nf; i++) md_column_free(columns[i]);
+  if (rc == MD_OK) rc = md_parquet_writer_write(writer, part, err);
+  md_batch_free(part);
   free(columns);
   return rc;
 }
 
-static int compare_row_keys(const void *a, const void *b) {
-  const row_key *x = a, *y = b;
-  int c = strcmp(x->key, y->key);
-  if (c) return c;
-  return x->row < y->row ? -1 : x->row > y->row;
+/* Group g's rows of every batch, a chunk at a time (partitioned), or the
+ * batches as they are (unpartitioned: the file schema is the data schema). */
+static md_code write_group_rows(const splitter *sp, md_parquet_writer *writer, size_t g, md_batch *const *batches,
+                                int num_batches, md_error *err) {
+  md_code rc = MD_OK;
+  for (int b = 0; rc == MD_OK && b < num_batches; b++) {
+    if (sp->num_partition == 0) {
+      rc = md_parquet_writer_write(writer, batches[b], err);
+      continue;
+    }
+    const batch_split *split = &sp->splits[b];
+    if (g >= split->num_groups) continue;
+    for (int64_t at = split->offsets[g]; rc == MD_OK && at < split->offsets[g + 1]; at += GATHER_ROWS) {
+      int64_t n = split->offsets[g + 1] - at;
+      rc = write_rows(sp, writer, batches[b], split->rows + at, n < GATHER_ROWS ? n : GATHER_ROWS, err);
+    }
+  }
+  return rc;
 }
 
-/* A sortable key of a row's partition values: per column "\x01" for null or
- * "\x02" + text, then "\x03" (texts are UTF-8 without those bytes in practice;
- * a collision would only merge two groups' sort runs, not their values). */
-static md_code split_batch(splitter *sp, const md_batch *batch, md_error *err) {
-  int64_t rows = md_batch_num_rows(batch);
-  if (rows == 0) return MD_OK;
-  row_key *keys = calloc((size_t)rows, sizeof *keys);
-  if (!keys) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  md_code rc = MD_OK;
-  delta_buf buf;
-  delta_buf_init(&buf);
-  for (int64_t r = 0; rc == MD_OK && r < rows; r++) {
-    delta_buf_reset(&buf);
-    for (size_t k = 0; rc == MD_OK && k < sp->num_partition; k++) {
-      char *text = NULL;
-      rc = delta_partition_value_format(md_batch_column(batch, sp->partition_index[k]), r, &text, err);
-      if (rc != MD_OK) break;
-      delta_buf_append_char(&buf, text ? '\x02' : '\x01');
-      if (text) delta_buf_append_str(&buf, text);
-      delta_buf_append_char(&buf, '\x03');
-      free(text);
+/* Null sorts first, then by text, column by column: the order files are
+ * written and listed in the commit. */
+static int compare_groups(const void *pa, const void *pb) {
+  const partition_group *a = *(const partition_group *const *)pa, *b = *(const partition_group *const *)pb;
+  for (size_t k = 0; k < a->num_values; k++) {
+    if (!a->values[k] || !b->values[k]) {
+      if (a->values[k] || b->values[k]) return a->values[k] ? 1 : -1;
+      continue;
     }
-    keys[r].row = r;
-    keys[r].key = rc == MD_OK && !delta_buf_failed(&buf) ? strdup(buf.data ? buf.data : "") : NULL;
-    if (rc == MD_OK && !keys[r].key) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    int c = strcmp(a->values[k], b->values[k]);
+    if (c) return c;
   }
-  delta_buf_free(&buf);
-  if (rc == MD_OK) qsort(keys, (size_t)rows, sizeof *keys, compare_row_keys);
-  for (size_t i = 0; rc == MD_OK && i < (size_t)rows;) {
-    size_t j = i + 1;
-    while (j < (size_t)rows && strcmp(keys[j].key, keys[i].key) == 0) j++;
-    char **values = calloc(sp->num_partition + 1, sizeof *values);
-    if (!values) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    for (size_t k = 0; rc == MD_OK && k < sp->num_partition; k++)
-      rc = delta_partition_value_format(md_batch_column(batch, sp->partition_index[k]), keys[i].row, &values[k], err);
-    partition_group *group = NULL;
-    if (rc == MD_OK) {
-      rc = group_for(sp, values, &group, err);
-    } else if (values) {
-      for (size_t k = 0; k < sp->num_partition; k++) free(values[k]);
-      free(values);
-    }
-    md_batch *part = NULL;
-    if (rc == MD_OK) rc = take_rows(sp, batch, keys, i, j, &part, err);
-    if (rc == MD_OK) rc = group_add(group, part, err);
-    i = j;
-  }
-  for (int64_t r = 0; r < rows; r++) free(keys[r].key);
-  free(keys);
-  return rc;
+  return 0;
 }
 
 /* mkdir -p of path's directory part below the table. */
@@ -225,8 +338,9 @@ static md_code record_file(delta_write_txn *txn, const char *full, md_error *err
   return MD_OK;
 }
 
-static md_code write_group(delta_write_txn *txn, const splitter *sp, const partition_group *group, int64_t now,
-                           md_error *err) {
+static md_code write_group(delta_write_txn *txn, const splitter *sp, size_t g, md_batch *const *batches,
+                           int num_batches, int64_t now, md_error *err) {
+  const partition_group *group = &sp->groups[g];
   delta_buf rel, stats;
   delta_buf_init(&rel);
   delta_buf_init(&stats);
@@ -248,7 +362,7 @@ static md_code write_group(delta_write_txn *txn, const splitter *sp, const parti
   if (rc == MD_OK) rc = make_dirs(full, table_len, err);
   md_parquet_writer *writer = NULL;
   if (rc == MD_OK) rc = md_parquet_writer_open(full, sp->file_schema, NULL, &writer, err);
-  for (size_t i = 0; rc == MD_OK && i < group->num_parts; i++) rc = md_parquet_writer_write(writer, group->parts[i], err);
+  if (rc == MD_OK) rc = write_group_rows(sp, writer, g, batches, num_batches, err);
   if (rc == MD_OK) rc = md_parquet_writer_close(writer, err);
   int64_t size = rc == MD_OK ? md_parquet_writer_file_size(writer) : 0;
   md_parquet_writer_free(writer);
@@ -281,6 +395,7 @@ md_code delta_write_data_files(delta_write_txn *txn, md_batch *const *batches, i
                                char *const *partition_columns, size_t num_partition, const delta_predicate *check,
                                int64_t now, md_error *err) {
   splitter sp = {0};
+  delta_buf_init(&sp.keys);
   sp.data_schema = md_batch_schema(batches[0]);
   sp.partition_columns = partition_columns;
   sp.num_partition = num_partition;
@@ -297,24 +412,17 @@ md_code delta_write_data_files(delta_write_txn *txn, md_batch *const *batches, i
     md_field *copy = md_field_copy(md_schema_field(sp.data_schema, f));
     rc = copy ? md_schema_add(sp.file_schema, copy, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
   }
-  for (int b = 0; rc == MD_OK && b < num_batches; b++) {
-    if (num_partition == 0) { /* one file: the batches as they are */
-      partition_group *group = NULL;
-      char **values = calloc(1, sizeof *values);
-      rc = values ? group_for(&sp, values, &group, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
-      md_batch *part = NULL;
-      md_schema *schema = rc == MD_OK ? md_schema_copy(sp.file_schema) : NULL;
-      int n = md_batch_num_columns(batches[b]);
-      md_column **columns = calloc((size_t)n + 1, sizeof *columns);
-      if (rc == MD_OK && (!schema || !columns)) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-      for (int c = 0; rc == MD_OK && c < n; c++) columns[c] = md_column_ref(md_batch_column(batches[b], c));
-      if (rc == MD_OK) rc = md_batch_new(schema, columns, n, &part, err);
-      else md_schema_free(schema);
-      free(columns);
-      if (rc == MD_OK) rc = group_add(group, part, err);
-    } else {
-      rc = split_batch(&sp, batches[b], err);
-    }
+  if (rc == MD_OK && num_partition > 0) {
+    sp.splits = calloc((size_t)num_batches + 1, sizeof *sp.splits);
+    if (!sp.splits) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    size_t used = 0;
+    for (int b = 0; rc == MD_OK && b < num_batches; b++) rc = split_batch(&sp, batches[b], &used, err);
+  } else if (rc == MD_OK) {
+    /* One file: the batches as they are. No rows still gives one (empty)
+     * file, so that readers see the columns. */
+    char **values = calloc(1, sizeof *values);
+    int32_t g = 0;
+    rc = values ? group_for(&sp, values, &g, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
   }
   for (size_t g = 0; rc == MD_OK && check && g < sp.num_groups; g++) {
     if (!delta_predicate_matches_row(check, partition_columns, sp.groups[g].values, num_partition)) {
@@ -323,14 +431,14 @@ md_code delta_write_data_files(delta_write_txn *txn, md_batch *const *batches, i
                         partition_columns[0], v ? v : "null");
     }
   }
-  /* No rows unpartitioned: still one (empty) file, so that readers see the
-   * columns; partitioned, zero rows have no partition to go to. */
-  if (rc == MD_OK && sp.num_groups == 0 && num_partition == 0) {
-    char **values = calloc(1, sizeof *values);
-    partition_group *group = NULL;
-    rc = values ? group_for(&sp, values, &group, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  }
-  for (size_t g = 0; rc == MD_OK && g < sp.num_groups; g++) rc = write_group(txn, &sp, &sp.groups[g], now, err);
+  /* Files in partition-value order (the groups are in order of first sight). */
+  const partition_group **order = rc == MD_OK ? malloc((sp.num_groups + 1) * sizeof *order) : NULL;
+  if (rc == MD_OK && !order) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; rc == MD_OK && i < sp.num_groups; i++) order[i] = &sp.groups[i];
+  if (rc == MD_OK) qsort(order, sp.num_groups, sizeof *order, compare_groups);
+  for (size_t i = 0; rc == MD_OK && i < sp.num_groups; i++)
+    rc = write_group(txn, &sp, order[i]->index, batches, num_batches, now, err);
+  free(order);
   splitter_clear(&sp);
   return rc;
 }

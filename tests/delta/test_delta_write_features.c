@@ -95,6 +95,88 @@ static void test_write_partitions_into_hive_directories_with_escaping_and_nulls(
   assert_int_equal(stat(dir, &st), 0);
 }
 
+/* Every k of the table in scan order (files by path, rows in file order). */
+static int scan_k(const char *path, int64_t *out, int cap) {
+  md_error err;
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  md_delta_scan *scan = NULL;
+  static const char *const k_only[] = {"k"};
+  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, -1, &s, &err) ||
+      md_delta_scan_new(s, k_only, 1, &scan, &err))
+    fail_msg("%s", err.message);
+  int n = 0;
+  for (;;) {
+    md_batch *b = NULL;
+    if (md_delta_scan_next(scan, &b, &err) != MD_OK) fail_msg("%s", err.message);
+    if (!b) break;
+    const int64_t *k = md_column_values(md_batch_column(b, 0));
+    for (int64_t r = 0; r < md_batch_num_rows(b) && n < cap; r++) out[n++] = k[r];
+    md_batch_free(b);
+  }
+  md_delta_scan_free(scan);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  return n;
+}
+
+static int count_of(const char *text, const char *needle) {
+  int n = 0;
+  for (const char *at = text; (at = strstr(at, needle)) != NULL; at++) n++;
+  return n;
+}
+
+static void test_write_partitions_several_batches_into_one_file_each_keeping_row_order(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("write-part-batches"));
+  const char *p1[] = {"a", "b", "a", NULL}, *p2[] = {"b", "a", NULL};
+  int64_t k1[] = {1, 2, 3, 4}, k2[] = {5, 6, 7};
+  md_batch *batches[2] = {pk_batch(p1, k1, 4, NULL), pk_batch(p2, k2, 3, NULL)};
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND, .partition_by = P_COLS, .num_partition_by = 1};
+  md_error err;
+  if (md_delta_write(path, batches, 2, &o, NULL, &err) != MD_OK) fail_msg("%s", err.message);
+  md_batch_free(batches[0]);
+  md_batch_free(batches[1]);
+  char *log = commit_text(path, 0);
+  assert_int_equal(count_of(log, "{\"add\":"), 3);
+  free(log);
+  int64_t got[16];
+  assert_int_equal(scan_k(path, got, 16), 7);
+  const int64_t want[] = {4, 7, 1, 3, 6, 2, 5}; /* null partition, a, b */
+  assert_memory_equal(got, want, sizeof want);
+}
+
+static void test_write_partitions_by_integer_into_many_partitions(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("write-part-ints"));
+  md_error err;
+  md_schema *schema = md_schema_new();
+  assert_int_equal(md_schema_add(schema, md_field_new("d", md_type_make(MD_TYPE_DATE32), true), &err), MD_OK);
+  assert_int_equal(md_schema_add(schema, md_field_new("k", md_type_make(MD_TYPE_INT64), true), &err), MD_OK);
+  md_column *cols[2] = {md_column_new(md_type_make(MD_TYPE_DATE32)), md_column_new(md_type_make(MD_TYPE_INT64))};
+  for (int i = 0; i < 1000; i++) {
+    assert_int_equal(md_column_append_int(cols[0], 20000 + (i * 7) % 100, &err), MD_OK);
+    assert_int_equal(md_column_append_int(cols[1], i, &err), MD_OK);
+  }
+  md_batch *b = NULL;
+  assert_int_equal(md_batch_new(schema, cols, 2, &b, &err), MD_OK);
+  static const char *const by_d[] = {"d"};
+  md_delta_write_options o = {.mode = MD_DELTA_APPEND, .partition_by = by_d, .num_partition_by = 1};
+  write_ok(path, b, &o);
+  char *log = commit_text(path, 0);
+  assert_int_equal(count_of(log, "{\"add\":"), 100);
+  assert_non_null(strstr(log, "\"partitionValues\":{\"d\":\"2024-10-04\"}")); /* day 20000 */
+  free(log);
+  int64_t got[1000];
+  assert_int_equal(scan_k(path, got, 1000), 1000);
+  /* Each partition's rows in input order: k ascending within the runs of
+   * one partition; 100 partitions of 10 rows each. */
+  for (int i = 0; i < 1000; i++)
+    if (i % 10) assert_true(got[i] > got[i - 1] && (got[i] - got[i - 1]) % 100 == 0);
+}
+
 static void test_write_records_stats_matching_the_data(void **state) {
   (void)state;
   char path[4200];
@@ -310,6 +392,8 @@ static void test_checkpoint_every_ten_commits_replays_like_json(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_write_partitions_into_hive_directories_with_escaping_and_nulls),
+      cmocka_unit_test(test_write_partitions_several_batches_into_one_file_each_keeping_row_order),
+      cmocka_unit_test(test_write_partitions_by_integer_into_many_partitions),
       cmocka_unit_test(test_write_records_stats_matching_the_data),
       cmocka_unit_test(test_write_merge_schema_adds_nullable_columns_and_old_rows_read_null),
       cmocka_unit_test(test_write_replace_where_overwrites_only_matching_partitions),
