@@ -8,6 +8,7 @@
  * We write only to tables whose writer features we honour; anything else is
  * refused by name, because a writer that ignores a feature (CHECK constraints,
  * generated columns, deletion vectors) corrupts the table for everyone. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +335,19 @@ static md_code plan(delta_write_txn *txn, const md_delta_snapshot *s, md_batch *
   return rc;
 }
 
+/* True when the table's _delta_log holds no commit or checkpoint (every
+ * log file's name starts with a digit; temporary files start with a dot). */
+static bool log_is_empty(const char *table_path) {
+  char log_dir[4200];
+  snprintf(log_dir, sizeof log_dir, "%s/_delta_log", table_path);
+  DIR *d = opendir(log_dir);
+  if (!d) return false;
+  bool empty = true;
+  for (struct dirent *e; empty && (e = readdir(d));) empty = !(e->d_name[0] >= '0' && e->d_name[0] <= '9');
+  closedir(d);
+  return empty;
+}
+
 md_code delta_write_prepare(const char *path, md_batch *const *batches, int num_batches,
                             const md_delta_write_options *o, delta_write_txn *txn, md_error *err) {
   memset(txn, 0, sizeof *txn);
@@ -351,7 +365,13 @@ md_code delta_write_prepare(const char *path, md_batch *const *batches, int num_
   md_code rc = MD_OK;
   if (md_delta_is_table(txn->table_path)) {
     rc = md_delta_table_open(txn->table_path, &table, err);
-    if (rc == MD_OK && md_delta_table_latest_version(table) >= 0)
+    /* A log without commits (a crashed first write of an older writer or
+     * another tool) holds no table yet: this write creates version 0. */
+    if (rc == MD_ERR_NOT_FOUND && log_is_empty(txn->table_path)) {
+      md_error_clear(err);
+      rc = MD_OK;
+    }
+    if (rc == MD_OK && table && md_delta_table_latest_version(table) >= 0)
       rc = md_delta_snapshot_at_version(table, -1, &snapshot, err);
   }
   if (snapshot) txn->read_version = md_delta_snapshot_version(snapshot);

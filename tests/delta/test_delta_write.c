@@ -4,9 +4,11 @@
  * is read back through the snapshot reader. */
 #include "support.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "delta/log.h"
 #include "medallion/delta.h"
@@ -135,12 +137,48 @@ static void test_commit_publish_lets_only_one_writer_win(void **state) {
   free(text);
 }
 
+/* No entry of dir whose name starts with prefix. */
+static void assert_no_entry_starting(const char *dir, const char *prefix) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  for (struct dirent *e; (e = readdir(d));)
+    if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) fail_msg("%s/%s left behind", dir, e->d_name);
+  closedir(d);
+}
+
+/* Version 0 arrives with its log directory (renamed into place whole), so a
+ * kill can never leave a _delta_log without a commit; a log left empty by an
+ * older writer's crash still takes version 0 through the ordinary path. */
+static void test_first_commit_appears_with_its_log(void **state) {
+  (void)state;
+  const char *dir = test_temp_dir("first-commit");
+  char fresh[4200], leftover[4200], log_dir[4300];
+  snprintf(fresh, sizeof fresh, "%s/fresh", dir);
+  assert_int_equal(mkdir(fresh, 0777), 0);
+  md_error err;
+  assert_int_equal(delta_commit_publish(fresh, 0, "a\n", 2, &err), MD_OK);
+  assert_no_entry_starting(fresh, "._delta_log");
+  snprintf(log_dir, sizeof log_dir, "%s/_delta_log", fresh);
+  assert_no_entry_starting(log_dir, ".0"); /* no temporary commit file */
+  assert_int_equal(delta_commit_publish(fresh, 0, "b\n", 2, &err), MD_ERR_INVALID);
+
+  snprintf(leftover, sizeof leftover, "%s/leftover", dir);
+  snprintf(log_dir, sizeof log_dir, "%s/_delta_log", leftover);
+  assert_int_equal(mkdir(leftover, 0777), 0);
+  assert_int_equal(mkdir(log_dir, 0777), 0);
+  assert_int_equal(write_ids(leftover, 1, 2, MD_DELTA_APPEND, MD_OK), 0);
+  char *text = canonical(leftover, -1);
+  assert_string_equal(text, "{\"id\":1}\n{\"id\":2}\n");
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_write_creates_appends_and_overwrites),
       cmocka_unit_test(test_write_enforces_schema_naming_column_and_types),
       cmocka_unit_test(test_write_txn_makes_retries_idempotent),
       cmocka_unit_test(test_commit_publish_lets_only_one_writer_win),
+      cmocka_unit_test(test_first_commit_appears_with_its_log),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
