@@ -279,9 +279,12 @@ md_code delta_dv_decode_bitmap(const uint8_t *data, size_t size, delta_row_set *
   for (uint64_t i = 0; i < count; i++) {
     if (!has(&r, 4)) return truncated(&r, err);
     int64_t high = u32le(&r);
-    /* Positions are non-negative int64: the high key's top bit must be clear. */
-    if (high <= last_high || high > 0x7FFFFFFF)
-      return md_error_set(err, MD_ERR_CORRUPT, "deletion vector: bitmap keys not ascending");
+    if (high <= last_high) return md_error_set(err, MD_ERR_CORRUPT, "deletion vector: bitmap keys not ascending");
+    /* Positions are non-negative int64 rows of one Parquet file. The last
+     * high key is refused too, so that a range's exclusive end and its next
+     * 2^16 boundary never overflow int64 (found by fuzz_delta_dv). */
+    if (high > 0x7FFFFFFE)
+      return md_error_set(err, MD_ERR_CORRUPT, "deletion vector: row position beyond 2^63 - 2^32");
     last_high = high;
     md_code rc = roaring32(&r, high, out, err);
     if (rc != MD_OK) return rc;

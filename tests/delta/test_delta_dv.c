@@ -52,6 +52,34 @@ static void test_dv_bitmap_round_trips_every_container_kind(void **state) {
   delta_buf_free(&buf);
 }
 
+/* Positions up to high key 0x7FFFFFFE round trip; the last high key is
+ * refused, so no range end or container boundary can overflow int64 (the
+ * fuzz_delta_dv finding: a position near 2^63 overflowed the encoder). */
+static void test_dv_positions_near_int64_max_are_bounded(void **state) {
+  (void)state;
+  md_error err;
+  delta_row_set top = {0}, back = {0}, beyond = {0};
+  push(&top, ((int64_t)0x7FFFFFFE << 32) + 0xFFFF0000, ((int64_t)0x7FFFFFFE << 32) + 0xFFFFFFFF + 1);
+  delta_buf buf;
+  delta_buf_init(&buf);
+  delta_dv_encode_bitmap(&top, &buf);
+  assert_false(delta_buf_failed(&buf));
+  assert_int_equal(delta_dv_decode_bitmap((const uint8_t *)buf.data, buf.len, &back, &err), MD_OK);
+  assert_same_set(&top, &back);
+  delta_buf_free(&buf);
+  push(&beyond, ((int64_t)0x7FFFFFFF << 32) + 5, ((int64_t)0x7FFFFFFF << 32) + 6);
+  delta_buf_init(&buf);
+  delta_dv_encode_bitmap(&beyond, &buf);
+  assert_false(delta_buf_failed(&buf));
+  delta_row_set_clear(&back);
+  assert_int_equal(delta_dv_decode_bitmap((const uint8_t *)buf.data, buf.len, &back, &err), MD_ERR_CORRUPT);
+  assert_non_null(strstr(err.message, "beyond"));
+  delta_buf_free(&buf);
+  delta_row_set_clear(&top);
+  delta_row_set_clear(&back);
+  delta_row_set_clear(&beyond);
+}
+
 static void test_dv_decoder_refuses_every_truncation_and_bit_flip(void **state) {
   (void)state;
   delta_row_set set = {0};
@@ -207,6 +235,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dv_bitmap_round_trips_every_container_kind),
       cmocka_unit_test(test_dv_decoder_refuses_every_truncation_and_bit_flip),
+      cmocka_unit_test(test_dv_positions_near_int64_max_are_bounded),
       cmocka_unit_test(test_z85_round_trips_and_refuses_bad_text),
       cmocka_unit_test(test_row_set_union_merges_touching_ranges),
       cmocka_unit_test(test_dv_file_is_checked_and_errors_name_table_data_file_and_dv),
