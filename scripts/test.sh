@@ -3,21 +3,24 @@
 #   1. build/release: Release build, the whole ctest suite (unit tests, e2e
 #      scripts, the install + pkg-config test, the DuckDB/Polars interop tests);
 #   2. build/asan: clang with AddressSanitizer + UndefinedBehaviorSanitizer
-#      (-DMEDALLION_SANITIZE=ON), the same ctest suite but for the peer-reader interop tests.
+#      (-DMEDALLION_SANITIZE=ON), the same ctest suite but for the peer-reader interop tests;
+#   3. build/fuzz: the libFuzzer targets (clang), replayed over seeds made from
+#      ../shared's corpus plus a short fixed-seed mutation run (fuzz/replay.sh).
 # Tests that need ../shared skip when it is absent, unless MEDALLION_REQUIRE_SHARED=1
 # (or --require-shared), which .ci/run sets so that a missing corpus fails CI.
-# Options: --require-shared, --release-only, --asan-only.
+# Options: --require-shared, --release-only, --asan-only (each "only" skips the fuzz step too).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 run_release=1
 run_asan=1
+run_fuzz=1
 for arg in "$@"; do
   case "$arg" in
     --require-shared) export MEDALLION_REQUIRE_SHARED=1 ;;
-    --release-only) run_asan=0 ;;
-    --asan-only) run_release=0 ;;
+    --release-only) run_asan=0 run_fuzz=0 ;;
+    --asan-only) run_release=0 run_fuzz=0 ;;
     *) echo "usage: scripts/test.sh [--require-shared] [--release-only|--asan-only]" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +63,21 @@ if ((run_asan)); then
   (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest "${ctest_args[@]}" -E '^(interop/|e2e/cp_roundtrip$|e2e/ui_browser$|e2e/ui_load$)') || status=1
+fi
+
+if ((run_fuzz)); then
+  echo "== libFuzzer targets (build/fuzz)"
+  if [[ -d "$shared_dir/conformance/parquet" ]]; then
+    cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DMEDALLION_FUZZ=ON \
+      -DMEDALLION_TESTS=OFF
+    cmake --build build/fuzz -j"$jobs" --target fuzz_parquet_reader fuzz_delta_json fuzz_delta_log fuzz_delta_dv
+    "$root/fuzz/replay.sh" build/fuzz "$shared_dir" || status=1
+  elif [[ -n "${MEDALLION_REQUIRE_SHARED:-}" && "${MEDALLION_REQUIRE_SHARED}" != 0 ]]; then
+    echo "test.sh: the fuzz step needs ../shared (or \$MEDALLION_SHARED), which is absent" >&2
+    status=1
+  else
+    echo "SKIPPED: fuzz replay: ../shared (or \$MEDALLION_SHARED) is absent"
+  fi
 fi
 
 if ((status == 0)); then echo "test.sh: all test suites passed"; else echo "test.sh: FAILED" >&2; fi
