@@ -55,8 +55,13 @@ fi
 echo "consumer output OK"
 
 # The program must have picked up the installed library, not the build tree's.
-if ! LD_LIBRARY_PATH="$libdir" ldd "$prefix/consumer" | grep -q "$libdir/libmedallion.so"; then
-  echo "FAILED: consumer does not resolve libmedallion from $libdir"
+# ldd's output is captured first: under pipefail, `ldd | grep -q` fails at
+# random when grep exits on the first match and ldd dies of SIGPIPE (the
+# install test's intermittent failure).
+resolved=$(LD_LIBRARY_PATH="$libdir" ldd "$prefix/consumer")
+if ! grep -qF "$libdir/libmedallion.so" <<<"$resolved"; then
+  echo "FAILED: consumer does not resolve libmedallion from $libdir; ldd says:"
+  echo "$resolved"
   exit 1
 fi
 
