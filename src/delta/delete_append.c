@@ -176,26 +176,6 @@ static int64_t stats_records(const char *stats) {
   return n;
 }
 
-static md_code record_file(delta_write_txn *txn, char *path, md_error *err) {
-  char **grown = realloc(txn->data_files, (txn->num_data_files + 1) * sizeof *grown);
-  if (!grown) {
-    free(path);
-    return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  }
-  txn->data_files = grown;
-  txn->data_files[txn->num_data_files++] = path;
-  return MD_OK;
-}
-
-static md_code record_removed(delta_write_txn *txn, const char *decoded, md_error *err) {
-  char **grown = realloc(txn->removed, (txn->num_removed + 1) * sizeof *grown);
-  if (!grown) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  txn->removed = grown;
-  if (!(txn->removed[txn->num_removed] = strdup(decoded))) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  txn->num_removed++;
-  return MD_OK;
-}
-
 /* One file's deletes: a DV file and remove + add, or just a remove. */
 static md_code plan_delete(delta_write_txn *txn, const delta_log_state *st, const md_delta_row_deletes *d, int64_t now,
                            md_error *err) {
@@ -212,13 +192,14 @@ static md_code plan_delete(delta_write_txn *txn, const delta_log_state *st, cons
   if (rc == MD_OK && records >= 0 && all.count && all.ranges[all.count - 1].end > records)
     rc = md_error_set(err, MD_ERR_INVALID, "row %lld is past the file's %lld rows", (long long)all.ranges[all.count - 1].end - 1,
                       (long long)records);
-  if (rc == MD_OK) rc = record_removed(txn, f->decoded_path, err);
+  if (rc == MD_OK) rc = delta_write_txn_add_removed(txn, f->decoded_path, err);
   if (rc == MD_OK) append_file_action(&txn->actions, "remove", f, &f->dv, now);
   if (rc == MD_OK && !(records >= 0 && all.cardinality == records)) {
     delta_dv_descriptor dv = {0};
     char *file = NULL;
     rc = delta_dv_write(txn->table_path, &all, &dv, &file, err);
-    if (rc == MD_OK) rc = record_file(txn, file, err);
+    if (rc == MD_OK) rc = delta_write_txn_add_file(txn, file, err);
+    free(file);
     if (rc == MD_OK) append_file_action(&txn->actions, "add", f, &dv, now);
     delta_dv_descriptor_clear(&dv);
   }

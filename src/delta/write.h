@@ -85,6 +85,10 @@ md_code delta_write_prepare(const char *path, md_batch *const *batches, int num_
 md_code delta_write_commit(delta_write_txn *txn, int64_t *version_out, md_error *err);
 /* Frees; data files of a transaction that did not commit are deleted. */
 void delta_write_txn_clear(delta_write_txn *txn, bool committed);
+/* Records a file the transaction wrote (copied; deleted if it never commits). */
+md_code delta_write_txn_add_file(delta_write_txn *txn, const char *path, md_error *err);
+/* Records a decoded table-relative path the transaction removes (copied). */
+md_code delta_write_txn_add_removed(delta_write_txn *txn, const char *decoded, md_error *err);
 
 /* Writes the batches (data schema, partition columns included) as one
  * Parquet file per partition under txn->table_path, records each in

@@ -328,16 +328,6 @@ static md_code make_dirs(char *path, size_t table_len, md_error *err) {
   return MD_OK;
 }
 
-static md_code record_file(delta_write_txn *txn, const char *full, md_error *err) {
-  char **grown = realloc(txn->data_files, (txn->num_data_files + 1) * sizeof *grown);
-  if (!grown) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  txn->data_files = grown;
-  txn->data_files[txn->num_data_files] = strdup(full);
-  if (!txn->data_files[txn->num_data_files]) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  txn->num_data_files++;
-  return MD_OK;
-}
-
 static md_code write_group(delta_write_txn *txn, const splitter *sp, size_t g, md_batch *const *batches,
                            int num_batches, int64_t now, md_error *err) {
   const partition_group *group = &sp->groups[g];
@@ -366,7 +356,7 @@ static md_code write_group(delta_write_txn *txn, const splitter *sp, size_t g, m
   if (rc == MD_OK) rc = md_parquet_writer_close(writer, err);
   int64_t size = rc == MD_OK ? md_parquet_writer_file_size(writer) : 0;
   md_parquet_writer_free(writer);
-  if (rc == MD_OK) rc = record_file(txn, full, err);
+  if (rc == MD_OK) rc = delta_write_txn_add_file(txn, full, err);
   if (rc == MD_OK) rc = delta_file_stats(full, &stats, err);
   if (rc == MD_OK) {
     delta_buf *a = &txn->actions;

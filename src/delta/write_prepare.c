@@ -180,7 +180,16 @@ static md_code append_metadata(delta_buf *buf, const delta_metadata *old, const 
   return MD_OK;
 }
 
-static md_code add_removed(delta_write_txn *txn, const char *decoded, md_error *err) {
+md_code delta_write_txn_add_file(delta_write_txn *txn, const char *path, md_error *err) {
+  char **grown = realloc(txn->data_files, (txn->num_data_files + 1) * sizeof *grown);
+  if (!grown) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  txn->data_files = grown;
+  if (!(txn->data_files[txn->num_data_files] = strdup(path))) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  txn->num_data_files++;
+  return MD_OK;
+}
+
+md_code delta_write_txn_add_removed(delta_write_txn *txn, const char *decoded, md_error *err) {
   char **grown = realloc(txn->removed, (txn->num_removed + 1) * sizeof *grown);
   if (!grown) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
   txn->removed = grown;
@@ -194,7 +203,7 @@ static md_code append_removes(delta_write_txn *txn, const delta_log_state *state
   for (size_t i = 0; i < state->num_files; i++) {
     const delta_file_action *f = &state->files[i];
     if (txn->replace_where && !delta_predicate_matches(txn->replace_where, &f->partition_values)) continue;
-    md_code rc = add_removed(txn, f->decoded_path, err);
+    md_code rc = delta_write_txn_add_removed(txn, f->decoded_path, err);
     if (rc != MD_OK) return rc;
     delta_buf_append_str(a, "{\"remove\":{\"path\":");
     delta_json_write_string(a, f->path, strlen(f->path));
