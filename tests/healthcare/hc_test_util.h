@@ -236,6 +236,30 @@ static __attribute__((unused)) int hct_cmp_column_name(const void *a, const void
                 md_field_name(md_schema_field(hct_order_schema_, *(const int *)b)));
 }
 
+/* The latest snapshot of the Delta table at path, open for a scan of all
+ * columns; fails the test naming the table. Close with hct_scan_close. */
+typedef struct hct_scan {
+  md_delta_table *table;
+  md_delta_snapshot *snapshot;
+  md_delta_scan *scan;
+} hct_scan;
+
+static __attribute__((unused)) hct_scan hct_scan_latest(const char *path) {
+  hct_scan h = {0};
+  md_error err;
+  if (md_delta_table_open(path, &h.table, &err) || md_delta_snapshot_at_version(h.table, -1, &h.snapshot, &err) ||
+      md_delta_scan_new(h.snapshot, NULL, -1, &h.scan, &err))
+    fail_msg("%s: %s", path, err.message);
+  return h;
+}
+
+static __attribute__((unused)) void hct_scan_close(hct_scan *h) {
+  md_delta_scan_free(h->scan);
+  md_delta_snapshot_free(h->snapshot);
+  md_delta_table_free(h->table);
+  memset(h, 0, sizeof *h);
+}
+
 /* As hct_delta_rows_ex; by_name renders the columns sorted by name, so a
  * table whose schema evolved (new columns at the end) compares equal to one
  * written with the column in place. */
@@ -243,14 +267,9 @@ static __attribute__((unused)) hct_rows hct_delta_rows_ordered(const char *path,
                                                                bool by_name) {
   md_batch *b = NULL;
   md_error err;
-  md_delta_table *t = NULL;
-  md_delta_snapshot *s = NULL;
-  md_delta_scan *scan = NULL;
   hct_rows out = {0};
-  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, -1, &s, &err) ||
-      md_delta_scan_new(s, NULL, -1, &scan, &err))
-    fail_msg("%s: %s", path, err.message);
-  while (md_delta_scan_next(scan, &b, &err) == MD_OK && b) {
+  hct_scan h = hct_scan_latest(path);
+  while (md_delta_scan_next(h.scan, &b, &err) == MD_OK && b) {
     const md_schema *sc = md_batch_schema(b);
     int order[256];
     for (int c = 0; c < md_batch_num_columns(b) && c < 256; c++) order[c] = c;
@@ -291,9 +310,7 @@ static __attribute__((unused)) hct_rows hct_delta_rows_ordered(const char *path,
     }
     md_batch_free(b);
   }
-  md_delta_scan_free(scan);
-  md_delta_snapshot_free(s);
-  md_delta_table_free(t);
+  hct_scan_close(&h);
   if (out.count) qsort(out.rows, (size_t)out.count, sizeof *out.rows, cmp_str);
   return out;
 }

@@ -102,16 +102,11 @@ static void test_retry_with_same_run_id_appends_nothing_twice(void **state) {
 static int64_t lines_with_new_codes(const char *home, const char *table, const char *reason) {
   char path[4096];
   snprintf(path, sizeof path, "%s/silver/%s", home, table);
-  md_delta_table *t = NULL;
-  md_delta_snapshot *s = NULL;
-  md_delta_scan *scan = NULL;
   md_error err;
-  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, -1, &s, &err) ||
-      md_delta_scan_new(s, NULL, -1, &scan, &err))
-    fail_msg("%s: %s", path, err.message);
+  hct_scan h = hct_scan_latest(path);
   int64_t n = 0;
   md_batch *b = NULL;
-  while (md_delta_scan_next(scan, &b, &err) == MD_OK && b) {
+  while (md_delta_scan_next(h.scan, &b, &err) == MD_OK && b) {
     int tc = md_schema_find(md_batch_schema(b), "TARIFF_CODE");
     int rr = md_schema_find(md_batch_schema(b), "_reject_reason");
     const md_column *code = md_batch_column(b, tc);
@@ -132,9 +127,7 @@ static int64_t lines_with_new_codes(const char *home, const char *table, const c
     }
     md_batch_free(b);
   }
-  md_delta_scan_free(scan);
-  md_delta_snapshot_free(s);
-  md_delta_table_free(t);
+  hct_scan_close(&h);
   return n;
 }
 

@@ -52,17 +52,12 @@ static void test_new_source_column_evolves_bronze_and_old_rows_read_null(void **
 
   char path[1600];
   snprintf(path, sizeof path, "%s/bronze/patients_raw", home);
-  md_delta_table *t = NULL;
-  md_delta_snapshot *s = NULL;
-  md_delta_scan *scan = NULL;
   md_error err;
-  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, -1, &s, &err) ||
-      md_delta_scan_new(s, NULL, -1, &scan, &err))
-    fail_msg("%s", err.message);
-  assert_true(md_schema_find(md_delta_snapshot_schema(s), "PREFERRED_LANGUAGE") >= 0);
+  hct_scan h = hct_scan_latest(path);
+  assert_true(md_schema_find(md_delta_snapshot_schema(h.snapshot), "PREFERRED_LANGUAGE") >= 0);
   int64_t old_rows = 0, new_rows = 0;
   md_batch *b = NULL;
-  while (md_delta_scan_next(scan, &b, &err) == MD_OK && b) {
+  while (md_delta_scan_next(h.scan, &b, &err) == MD_OK && b) {
     const md_column *lang = md_batch_column(b, md_schema_find(md_batch_schema(b), "PREFERRED_LANGUAGE"));
     const md_column *run = md_batch_column(b, md_schema_find(md_batch_schema(b), "_run_id"));
     for (int64_t r = 0; r < md_batch_num_rows(b); r++) {
@@ -79,9 +74,7 @@ static void test_new_source_column_evolves_bronze_and_old_rows_read_null(void **
     }
     md_batch_free(b);
   }
-  md_delta_scan_free(scan);
-  md_delta_snapshot_free(s);
-  md_delta_table_free(t);
+  hct_scan_close(&h);
   assert_true(old_rows > 0 && new_rows > 0);
 
   hci_run_ok(src1, c.full, NULL, false, NULL);
