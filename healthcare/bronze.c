@@ -182,26 +182,18 @@ static bool is_reference_table(const char *table) {
   return strcmp(table, "tariff_codes") == 0 || strcmp(table, "pmb_conditions") == 0;
 }
 
-static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char *table, md_error *err) {
-  md_source_stream *stream = NULL;
+/* A reference table (tiny): gathered whole, and not rewritten when equal to
+ * its bronze copy, so that downstream assets then see no new version. */
+static md_code bronze_reference_table(md_asset_ctx *ctx, const hc_config *cfg, const char *table, const char *name,
+                                      const char *path, md_source_stream *stream, md_error *err) {
   md_batch **batches = NULL, *all = NULL;
   int count = 0, cap = 0;
-  char origin[160], name[128], path[HC_PATH_MAX];
-  snprintf(origin, sizeof origin, "source:%s/%s", cfg->source_system, table);
-  snprintf(name, sizeof name, "%s_raw", table);
-  md_asset_ctx_input(ctx, origin, 0);
-  md_code rc = hc_path(cfg, "bronze", name, path, err);
-  int64_t mark = 0;
-  bool append = rc == MD_OK && cfg->incremental && !is_reference_table(table) && read_watermark(path, &mark);
-  bool have_mark = append;
-  md_source_scan_options scan = {.has_watermark = append, .watermark = mark};
   metadata_columns meta = {0};
-  if (rc == MD_OK) rc = md_source_scan(cfg->source, table, &scan, &stream, err);
+  md_code rc = MD_OK;
   while (rc == MD_OK) {
     md_batch *b = NULL, *wb = NULL;
     rc = md_source_stream_next(stream, &b, err);
     if (rc || !b) break;
-    raise_watermark(b, &have_mark, &mark);
     rc = with_metadata(&meta, cfg, md_asset_ctx_run_id(ctx), b, &wb, err);
     md_batch_free(b);
     if (rc) break;
@@ -217,42 +209,78 @@ static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char 
     }
     batches[count++] = wb;
   }
-  /* The batches are written as they came (one Parquet file, row groups
-   * filling as they arrive): no whole-table copy. Only a reference table
-   * compared with its bronze copy (tiny) is concatenated. */
-  bool compare = rc == MD_OK && is_reference_table(table) && cfg->incremental && md_delta_is_table(path);
-  if (rc == MD_OK) {
-    md_schema *s = bronze_schema(md_source_stream_schema(stream));
-    if (s) rc = check_schema(cfg, table, s, err);
-    if (!s) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    else if (rc == MD_OK && count == 0) rc = hc_empty_batch(s, &all, err);
-    else if (rc == MD_OK && compare) rc = md_batch_concat(s, batches, count, &all, err);
-    md_schema_free(s);
-  }
-  md_source_stream_free(stream);
   metadata_clear(&meta);
+  md_schema *s = rc == MD_OK ? bronze_schema(md_source_stream_schema(stream)) : NULL;
+  if (rc == MD_OK && !s) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK) rc = check_schema(cfg, table, s, err);
+  if (rc == MD_OK) rc = count == 0 ? hc_empty_batch(s, &all, err) : md_batch_concat(s, batches, count, &all, err);
+  md_schema_free(s);
   bool unchanged = false;
-  if (rc == MD_OK && compare) {
-    /* A reference table equal to its bronze copy is not rewritten: downstream
-     * assets then see no new version. */
+  if (rc == MD_OK && cfg->incremental && md_delta_is_table(path)) {
     md_batch *old = NULL;
     unchanged = hc_read_table(path, &old, NULL, NULL) == MD_OK && hc_same_rows(old, all);
     md_batch_free(old);
   }
-  if (rc == MD_OK) {
-    int64_t rows = 0;
-    for (int i = 0; i < count; i++) rows += md_batch_num_rows(batches[i]);
-    char mark_text[32];
-    snprintf(mark_text, sizeof mark_text, "%lld", (long long)mark);
-    hc_write_spec spec = {.append = append, .watermark = have_mark ? mark_text : NULL};
-    /* An incremental run without newer rows commits nothing. */
-    bool nothing = unchanged || (append && rows == 0);
-    md_batch *const *list = all ? &all : batches;
-    rc = hc_write_batches(ctx, cfg, "bronze", name, list, nothing ? 0 : all ? 1 : count, &spec, err);
-  }
+  if (rc == MD_OK) rc = hc_write_batches(ctx, cfg, "bronze", name, &all, unchanged ? 0 : 1, NULL, err);
   for (int i = 0; i < count; i++) md_batch_free(batches[i]);
   free(batches);
   md_batch_free(all);
+  return rc;
+}
+
+/* A keyed table: each source batch goes into the bronze write as it comes
+ * (md_delta_writer), so a source table is never held whole; the commit at the
+ * end records the high-water mark of the rows it holds. */
+static md_code bronze_keyed_table(md_asset_ctx *ctx, const hc_config *cfg, const char *table, const char *name,
+                                  md_source_stream *stream, bool append, int64_t mark, md_error *err) {
+  bool have_mark = append;
+  metadata_columns meta = {0};
+  hc_table_writer *w = NULL;
+  hc_write_spec spec = {.append = append};
+  md_schema *s = bronze_schema(md_source_stream_schema(stream));
+  md_code rc = s ? check_schema(cfg, table, s, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK) rc = hc_table_writer_open(ctx, cfg, "bronze", name, s, &spec, &w, err);
+  md_schema_free(s);
+  int64_t rows = 0;
+  while (rc == MD_OK) {
+    md_batch *b = NULL, *wb = NULL;
+    rc = md_source_stream_next(stream, &b, err);
+    if (rc || !b) break;
+    raise_watermark(b, &have_mark, &mark);
+    rows += md_batch_num_rows(b);
+    rc = with_metadata(&meta, cfg, md_asset_ctx_run_id(ctx), b, &wb, err);
+    md_batch_free(b);
+    if (rc == MD_OK) rc = hc_table_writer_append(w, wb, err);
+    md_batch_free(wb);
+  }
+  metadata_clear(&meta);
+  if (rc == MD_OK && have_mark) {
+    char mark_text[32];
+    snprintf(mark_text, sizeof mark_text, "%lld", (long long)mark);
+    rc = hc_table_writer_set_watermark(w, mark_text, err);
+  }
+  /* An incremental run without newer rows commits nothing. */
+  if (rc == MD_OK) rc = hc_table_writer_finish(w, append && rows == 0, err);
+  hc_table_writer_free(w);
+  return rc;
+}
+
+static md_code bronze_table(md_asset_ctx *ctx, const hc_config *cfg, const char *table, md_error *err) {
+  md_source_stream *stream = NULL;
+  char origin[160], name[128], path[HC_PATH_MAX];
+  snprintf(origin, sizeof origin, "source:%s/%s", cfg->source_system, table);
+  snprintf(name, sizeof name, "%s_raw", table);
+  md_asset_ctx_input(ctx, origin, 0);
+  md_code rc = hc_path(cfg, "bronze", name, path, err);
+  int64_t mark = 0;
+  bool reference = is_reference_table(table);
+  bool append = rc == MD_OK && cfg->incremental && !reference && read_watermark(path, &mark);
+  md_source_scan_options scan = {.has_watermark = append, .watermark = mark};
+  if (rc == MD_OK) rc = md_source_scan(cfg->source, table, &scan, &stream, err);
+  if (rc == MD_OK)
+    rc = reference ? bronze_reference_table(ctx, cfg, table, name, path, stream, err)
+                   : bronze_keyed_table(ctx, cfg, table, name, stream, append, mark, err);
+  md_source_stream_free(stream);
   if (rc) md_error_context(err, "bronze %s", table);
   return rc;
 }

@@ -62,6 +62,20 @@ typedef struct hc_write_spec {
  * reports the table's current version. */
 md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                       const hc_write_spec *spec, md_error *err);
+/* A table write whose batches come one at a time (hc_table_writer.c): open
+ * (schema NULL only for a write that will finish with nothing new), append,
+ * then finish, which commits (unless nothing_new: the table stays as it is)
+ * and reports rows, version and bytes to the asset. Idempotent per run as
+ * hc_write is. free without finish leaves the table as it was. */
+typedef struct hc_table_writer hc_table_writer;
+md_code hc_table_writer_open(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
+                             const md_schema *schema, const hc_write_spec *spec, hc_table_writer **out,
+                             md_error *err);
+md_code hc_table_writer_append(hc_table_writer *w, const md_batch *batch, md_error *err);
+/* The high-water mark to record in the commit, known only once every row has passed. */
+md_code hc_table_writer_set_watermark(hc_table_writer *w, const char *watermark, md_error *err);
+md_code hc_table_writer_finish(hc_table_writer *w, bool nothing_new, md_error *err);
+void hc_table_writer_free(hc_table_writer *w);
 /* hc_write_with of several batches of one schema, written as they are (no
  * concatenation); num_batches 0 writes nothing, as a NULL batch does. */
 md_code hc_write_batches(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,

@@ -155,65 +155,6 @@ md_code hc_plan_decimal_sum(md_plan *plan, const char *column, int64_t *out, md_
   return rc;
 }
 
-static md_code mkdirs(const char *path, md_error *err) {
-  char buf[HC_PATH_MAX];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = '\0';
-    mkdir(buf, 0777);
-    *p = '/';
-  }
-  if (mkdir(buf, 0777) != 0 && !md_delta_is_table(buf)) {
-    struct stat st;
-    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) return md_error_set(err, MD_ERR_IO, "%s: cannot create", buf);
-  }
-  return MD_OK;
-}
-
-/* Version, rows and bytes of the table's latest snapshot. */
-static md_code table_stats(const char *path, int64_t *version, int64_t *rows, int64_t *bytes, md_error *err) {
-  md_delta_table *t = NULL;
-  md_delta_snapshot *s = NULL;
-  md_code rc = md_delta_table_open(path, &t, err);
-  if (rc == MD_OK) rc = md_delta_snapshot_at_version(t, -1, &s, err);
-  if (rc == MD_OK) {
-    *version = md_delta_snapshot_version(s);
-    *rows = 0;
-    *bytes = 0;
-    for (int64_t i = 0; rc == MD_OK && i < md_delta_snapshot_num_files(s); i++) {
-      md_delta_file_info f;
-      rc = md_delta_snapshot_file(s, i, &f, err);
-      if (rc == MD_OK) {
-        *bytes += f.size;
-        *rows += f.num_records > 0 ? f.num_records : 0;
-      }
-    }
-  }
-  md_delta_snapshot_free(s);
-  md_delta_table_free(t);
-  return rc;
-}
-
-/* true when the newest commit of the table was made by run_id. */
-static bool committed_by(const char *path, const char *run_id) {
-  if (!md_delta_is_table(path)) return false;
-  md_delta_table *t = NULL;
-  md_delta_history *h = NULL;
-  bool found = false;
-  if (md_delta_table_open(path, &t, NULL) == MD_OK && md_delta_table_history(t, &h, NULL) == MD_OK) {
-    int64_t n = md_delta_history_count(h);
-    if (n > 0) {
-      md_delta_commit_info info;
-      md_delta_history_entry(h, n - 1, &info);
-      found = info.commit_info && strstr(info.commit_info, run_id) != NULL;
-    }
-  }
-  md_delta_history_free(h);
-  md_delta_table_free(t);
-  return found;
-}
-
 md_code hc_write(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                  md_error *err) {
   return hc_write_with(ctx, cfg, layer, name, batch, NULL, err);
@@ -228,60 +169,6 @@ md_code hc_write_partitioned(md_asset_ctx *ctx, const hc_config *cfg, const char
 md_code hc_write_with(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name, md_batch *batch,
                       const hc_write_spec *spec, md_error *err) {
   return hc_write_batches(ctx, cfg, layer, name, batch ? &batch : NULL, batch ? 1 : 0, spec, err);
-}
-
-md_code hc_write_batches(md_asset_ctx *ctx, const hc_config *cfg, const char *layer, const char *name,
-                         md_batch *const *batches, int num_batches, const hc_write_spec *spec, md_error *err) {
-  static const hc_write_spec plain = {0};
-  bool batch = num_batches > 0;
-  if (!spec) spec = &plain;
-  char path[HC_PATH_MAX];
-  md_code rc = hc_path(cfg, layer, name, path, err);
-  if (rc) return rc;
-  const char *run_id = md_asset_ctx_run_id(ctx);
-  int64_t version = -1, rows = 0, bytes = 0;
-  if (!batch || committed_by(path, run_id)) {
-    /* Nothing to write, or a retry of this run: the table stays as it is. */
-    if (md_delta_is_table(path)) rc = table_stats(path, &version, &rows, &bytes, err);
-    if (rc == MD_OK) {
-      char note[HC_PATH_MAX + 64];
-      snprintf(note, sizeof note, "%s/%s %s: unchanged", layer, name,
-               batch ? "already written by this run" : "has nothing new");
-      md_asset_ctx_note(ctx, note);
-    }
-    if (!batch) rows = 0;
-  } else {
-    rc = mkdirs(path, err);
-    md_metadata *meta = md_metadata_new();
-    if (rc == MD_OK && !meta) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.run_id", run_id, err);
-    if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.asset", md_asset_ctx_asset(ctx), err);
-    if (rc == MD_OK) rc = md_metadata_set(meta, "medallion.inputs", md_asset_ctx_inputs(ctx), err);
-    if (rc == MD_OK && spec->watermark) rc = md_metadata_set(meta, HC_WATERMARK_KEY, spec->watermark, err);
-    char as_of[16];
-    snprintf(as_of, sizeof as_of, "%d", (int)cfg->as_of);
-    if (rc == MD_OK) rc = md_metadata_set(meta, HC_AS_OF_KEY, as_of, err);
-    /* merge_schema: a source column added later reaches bronze and the rejects
-     * tables as a new nullable column (older rows read as null). */
-    md_delta_write_options opts = {.mode = spec->append ? MD_DELTA_APPEND : MD_DELTA_OVERWRITE,
-                                   .commit_metadata = meta,
-                                   .merge_schema = true,
-                                   .replace_where = spec->replace_where};
-    if (spec->partition_column) {
-      opts.partition_by = &spec->partition_column;
-      opts.num_partition_by = 1;
-    }
-    if (rc == MD_OK) rc = md_delta_write(path, batches, num_batches, &opts, &version, err);
-    md_metadata_free(meta);
-    if (rc == MD_OK) rc = table_stats(path, &version, &rows, &bytes, err);
-    rows = 0;
-    for (int i = 0; i < num_batches; i++) rows += md_batch_num_rows(batches[i]);
-  }
-  if (rc) return md_error_context(err, "%s/%s", layer, name);
-  /* The asset's headline numbers are those of its main table (the first write). */
-  md_asset_ctx_rows(ctx, rows);
-  md_asset_ctx_table(ctx, version, bytes);
-  return MD_OK;
 }
 
 md_plan *hc_scan(md_batch *batch) {

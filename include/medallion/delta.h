@@ -192,6 +192,33 @@ typedef struct md_delta_write_options {
 md_code md_delta_write(const char *path, md_batch *const *batches, int num_batches,
                        const md_delta_write_options *options, int64_t *version_out, md_error *err);
 
+/* A write whose rows arrive a batch at a time, for tables too big to hold
+ * in memory. md_delta_writer_open starts it; md_delta_writer_append encodes
+ * each batch (same schema as given to open) into the write's data file at
+ * once, so the caller may free the batch after the call; and
+ * md_delta_writer_commit publishes all the rows in one commit, with the
+ * rules, options and conflict handling of md_delta_write (the table is
+ * planned on its latest snapshot at commit time). Until then readers see
+ * nothing, and md_delta_writer_free without a successful commit deletes what
+ * was written, so a failed or abandoned write leaves the table as it was.
+ * options (and everything it points to) is borrowed until the commit.
+ *
+ * An unpartitioned table is streamed into one Parquet file. For a
+ * partitioned one (options->partition_by, or an existing partitioned table)
+ * the batches are kept by reference and written at commit, as md_delta_write
+ * writes them. */
+typedef struct md_delta_writer md_delta_writer;
+
+md_code md_delta_writer_open(const char *path, const md_schema *schema, const md_delta_write_options *options,
+                             md_delta_writer **out, md_error *err);
+md_code md_delta_writer_append(md_delta_writer *writer, const md_batch *batch, md_error *err);
+/* *version_out (may be NULL) gets the table version after the commit. After a
+ * commit, successful or not, the writer takes no more batches. */
+md_code md_delta_writer_commit(md_delta_writer *writer, int64_t *version_out, md_error *err);
+/* Rows appended so far. */
+int64_t md_delta_writer_rows(const md_delta_writer *writer);
+void md_delta_writer_free(md_delta_writer *writer);
+
 /* Rows of one live data file to mark deleted: path as md_delta_file_info
  * gives it, rows its physical row positions (see
  * md_delta_scan_add_row_positions), any order, repeats allowed. */

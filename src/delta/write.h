@@ -74,19 +74,43 @@ typedef struct delta_write_txn {
   delta_buf operation;      /* commitInfo fields after "timestamp": operation... */
 } delta_write_txn;
 
-/* Plans the write on the latest snapshot and writes its data files. */
-md_code delta_write_prepare(const char *path, md_batch *const *batches, int num_batches,
-                            const md_delta_write_options *options, delta_write_txn *out, md_error *err);
+/* The rows a write adds: batches still to be written as data files, or one
+ * Parquet file of an unpartitioned table already written by the caller
+ * (md_delta_writer), described by its schema and per-column null counts. */
+typedef struct delta_write_data {
+  const md_schema *schema;
+  md_batch *const *batches;
+  int num_batches;
+  const char *written_file;     /* full path, inside the table directory */
+  const char *written_relative; /* the same, relative to the table */
+  int64_t written_size;
+  const int64_t *null_counts; /* per schema field, for written_file */
+} delta_write_data;
+
+/* Plans the write on the latest snapshot and writes its data files (or
+ * records the one already written). */
+md_code delta_write_prepare(const char *path, const delta_write_data *data, const md_delta_write_options *options,
+                            delta_write_txn *out, md_error *err);
 /* Publishes at the first free version after read_version, checking every
  * commit that won a version since against the conflict rules. A conflict is
  * MD_ERR_INVALID "...: concurrent commit at version N conflicts: ...".
  * MD_ERR_NOT_FOUND is returned (and only then) when the table was created
  * concurrently: the caller prepares again on the new table. */
 md_code delta_write_commit(delta_write_txn *txn, int64_t *version_out, md_error *err);
+/* prepare + commit, planned again when the table was created concurrently
+ * (a streamed file is kept for that), then a checkpoint when one is due. */
+md_code delta_write_run(const char *path, const delta_write_data *data, const md_delta_write_options *options,
+                        int64_t *version_out, md_error *err);
 /* Frees; data files of a transaction that did not commit are deleted. */
 void delta_write_txn_clear(delta_write_txn *txn, bool committed);
 /* Records a file the transaction wrote (copied; deleted if it never commits). */
 md_code delta_write_txn_add_file(delta_write_txn *txn, const char *path, md_error *err);
+/* Records a data file written for the transaction (full path; relative to
+ * the table, unencoded) with its add action: partition values, size and the
+ * statistics read back from the file's footer. */
+md_code delta_write_txn_add_written(delta_write_txn *txn, const char *full, const char *relative,
+                                    char *const *partition_columns, char *const *values, size_t num_partition,
+                                    int64_t size, int64_t now, md_error *err);
 /* Records a decoded table-relative path the transaction removes (copied). */
 md_code delta_write_txn_add_removed(delta_write_txn *txn, const char *decoded, md_error *err);
 

@@ -328,12 +328,39 @@ static md_code make_dirs(char *path, size_t table_len, md_error *err) {
   return MD_OK;
 }
 
+md_code delta_write_txn_add_written(delta_write_txn *txn, const char *full, const char *relative,
+                                    char *const *partition_columns, char *const *values, size_t num_partition,
+                                    int64_t size, int64_t now, md_error *err) {
+  delta_buf stats;
+  delta_buf_init(&stats);
+  md_code rc = delta_write_txn_add_file(txn, full, err);
+  if (rc == MD_OK) rc = delta_file_stats(full, &stats, err);
+  if (rc == MD_OK) {
+    delta_buf *a = &txn->actions;
+    delta_buf_append_str(a, "{\"add\":{\"path\":\"");
+    delta_path_encode_append(a, relative);
+    delta_buf_append_str(a, "\",\"partitionValues\":{");
+    for (size_t k = 0; k < num_partition; k++) {
+      if (k) delta_buf_append_char(a, ',');
+      delta_json_write_string(a, partition_columns[k], strlen(partition_columns[k]));
+      delta_buf_append_char(a, ':');
+      if (values[k]) delta_json_write_string(a, values[k], strlen(values[k]));
+      else delta_buf_append_str(a, "null");
+    }
+    delta_buf_printf(a, "},\"size\":%lld,\"modificationTime\":%lld,\"dataChange\":true,\"stats\":", (long long)size,
+                     (long long)now);
+    delta_json_write_string(a, stats.data ? stats.data : "{}", stats.len);
+    delta_buf_append_str(a, "}}\n");
+  }
+  delta_buf_free(&stats);
+  return rc;
+}
+
 static md_code write_group(delta_write_txn *txn, const splitter *sp, size_t g, md_batch *const *batches,
                            int num_batches, int64_t now, md_error *err) {
   const partition_group *group = &sp->groups[g];
-  delta_buf rel, stats;
+  delta_buf rel;
   delta_buf_init(&rel);
-  delta_buf_init(&stats);
   for (size_t k = 0; k < sp->num_partition; k++) {
     delta_partition_dir_append(&rel, sp->partition_columns[k], group->values[k]);
     delta_buf_append_char(&rel, '/');
@@ -356,28 +383,11 @@ static md_code write_group(delta_write_txn *txn, const splitter *sp, size_t g, m
   if (rc == MD_OK) rc = md_parquet_writer_close(writer, err);
   int64_t size = rc == MD_OK ? md_parquet_writer_file_size(writer) : 0;
   md_parquet_writer_free(writer);
-  if (rc == MD_OK) rc = delta_write_txn_add_file(txn, full, err);
-  if (rc == MD_OK) rc = delta_file_stats(full, &stats, err);
-  if (rc == MD_OK) {
-    delta_buf *a = &txn->actions;
-    delta_buf_append_str(a, "{\"add\":{\"path\":\"");
-    delta_path_encode_append(a, rel.data);
-    delta_buf_append_str(a, "\",\"partitionValues\":{");
-    for (size_t k = 0; k < sp->num_partition; k++) {
-      if (k) delta_buf_append_char(a, ',');
-      delta_json_write_string(a, sp->partition_columns[k], strlen(sp->partition_columns[k]));
-      delta_buf_append_char(a, ':');
-      if (group->values[k]) delta_json_write_string(a, group->values[k], strlen(group->values[k]));
-      else delta_buf_append_str(a, "null");
-    }
-    delta_buf_printf(a, "},\"size\":%lld,\"modificationTime\":%lld,\"dataChange\":true,\"stats\":", (long long)size,
-                     (long long)now);
-    delta_json_write_string(a, stats.data ? stats.data : "{}", stats.len);
-    delta_buf_append_str(a, "}}\n");
-  }
+  if (rc == MD_OK)
+    rc = delta_write_txn_add_written(txn, full, rel.data, sp->partition_columns, group->values, sp->num_partition, size,
+                                     now, err);
   free(full);
   delta_buf_free(&rel);
-  delta_buf_free(&stats);
   return rc;
 }
 

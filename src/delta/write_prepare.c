@@ -63,9 +63,16 @@ static md_code type_mismatch(const md_field *table, const md_field *data, md_err
 
 /* Checks data against table by name. With merge, *merged gets the table's
  * fields plus the data's new ones (nullable); NULL when nothing is new. */
-static md_code resolve_schema(const md_schema *table, md_batch *const *batches, int num_batches, bool merge,
-                              md_schema **merged, md_error *err) {
-  const md_schema *data = md_batch_schema(batches[0]);
+static int64_t data_null_count(const delta_write_data *d, int field) {
+  if (d->written_file) return d->null_counts[field];
+  int64_t n = 0;
+  for (int b = 0; b < d->num_batches; b++) n += md_column_null_count(md_batch_column(d->batches[b], field));
+  return n;
+}
+
+static md_code resolve_schema(const md_schema *table, const delta_write_data *d, bool merge, md_schema **merged,
+                              md_error *err) {
+  const md_schema *data = d->schema;
   *merged = NULL;
   md_code rc = MD_OK;
   for (int i = 0; rc == MD_OK && i < md_schema_num_fields(data); i++) {
@@ -86,10 +93,9 @@ static md_code resolve_schema(const md_schema *table, md_batch *const *batches, 
     }
     const md_field *t = md_schema_field(table, j);
     if (!md_type_equal(md_field_type(t), md_field_type(f))) rc = type_mismatch(t, f, err);
-    for (int b = 0; rc == MD_OK && b < num_batches && !md_field_nullable(t); b++)
-      if (md_column_null_count(md_batch_column(batches[b], i)) > 0)
-        rc = md_error_set(err, MD_ERR_SCHEMA, "column %s is NOT NULL in the table, but the data has nulls",
-                          md_field_name(f));
+    if (rc == MD_OK && !md_field_nullable(t) && data_null_count(d, i) > 0)
+      rc = md_error_set(err, MD_ERR_SCHEMA, "column %s is NOT NULL in the table, but the data has nulls",
+                        md_field_name(f));
   }
   for (int j = 0; rc == MD_OK && j < md_schema_num_fields(table); j++) {
     const md_field *t = md_schema_field(table, j);
@@ -286,9 +292,9 @@ static void append_operation(delta_write_txn *txn, const md_delta_write_options 
 }
 
 /* Everything after opening the snapshot (s NULL for a new table). */
-static md_code plan(delta_write_txn *txn, const md_delta_snapshot *s, md_batch *const *batches, int num_batches,
+static md_code plan(delta_write_txn *txn, const md_delta_snapshot *s, const delta_write_data *d,
                     const md_delta_write_options *o, md_error *err) {
-  const md_schema *data = md_batch_schema(batches[0]);
+  const md_schema *data = d->schema;
   if (s) {
     if (o->mode == MD_DELTA_ERROR_IF_EXISTS)
       return md_error_set(err, MD_ERR_INVALID, "%s: the table already exists", txn->table_path);
@@ -300,7 +306,7 @@ static md_code plan(delta_write_txn *txn, const md_delta_snapshot *s, md_batch *
     if (rc != MD_OK) return md_error_context(err, "%s", txn->table_path);
   }
   md_schema *merged = NULL;
-  md_code rc = s ? resolve_schema(s->schema, batches, num_batches, o->merge_schema, &merged, err) : MD_OK;
+  md_code rc = s ? resolve_schema(s->schema, d, o->merge_schema, &merged, err) : MD_OK;
   if (rc != MD_OK) return rc;
   const md_schema *schema = merged ? merged : s ? s->schema : data;
   char **pcs = NULL;
@@ -309,6 +315,8 @@ static md_code plan(delta_write_txn *txn, const md_delta_snapshot *s, md_batch *
   for (size_t k = 0; rc == MD_OK && k < num_pc; k++)
     if (md_schema_find(data, pcs[k]) < 0)
       rc = md_error_set(err, MD_ERR_SCHEMA, "partition column %s is missing from the data", pcs[k]);
+  if (rc == MD_OK && d->written_file && num_pc > 0)
+    rc = md_error_set(err, MD_ERR_UNSUPPORTED, "not yet supported: a streamed write into a partitioned table");
   if (rc == MD_OK && o->replace_where && o->mode != MD_DELTA_OVERWRITE)
     rc = md_error_set(err, MD_ERR_INVALID, "replaceWhere needs the overwrite mode");
   if (rc == MD_OK && o->replace_where)
@@ -330,9 +338,12 @@ static md_code plan(delta_write_txn *txn, const md_delta_snapshot *s, md_batch *
                      (long long)now);
   }
   if (rc == MD_OK && s && o->mode == MD_DELTA_OVERWRITE) rc = append_removes(txn, &s->state, now, err);
-  if (rc == MD_OK) {
+  if (rc == MD_OK && d->written_file) {
+    rc = delta_write_txn_add_written(txn, d->written_file, d->written_relative, NULL, NULL, 0, d->written_size, now,
+                                     err);
+  } else if (rc == MD_OK) {
     mkdir(txn->table_path, 0777);
-    rc = delta_write_data_files(txn, batches, num_batches, pcs, num_pc, txn->replace_where, now, err);
+    rc = delta_write_data_files(txn, d->batches, d->num_batches, pcs, num_pc, txn->replace_where, now, err);
   }
   txn->blind_append = s && o->mode == MD_DELTA_APPEND && !merged;
   if (rc == MD_OK) append_operation(txn, o, pcs, num_pc, !s);
@@ -357,8 +368,8 @@ static bool log_is_empty(const char *table_path) {
   return empty;
 }
 
-md_code delta_write_prepare(const char *path, md_batch *const *batches, int num_batches,
-                            const md_delta_write_options *o, delta_write_txn *txn, md_error *err) {
+md_code delta_write_prepare(const char *path, const delta_write_data *data, const md_delta_write_options *o,
+                            delta_write_txn *txn, md_error *err) {
   memset(txn, 0, sizeof *txn);
   delta_buf_init(&txn->actions);
   delta_buf_init(&txn->operation);
@@ -384,7 +395,7 @@ md_code delta_write_prepare(const char *path, md_batch *const *batches, int num_
       rc = md_delta_snapshot_at_version(table, -1, &snapshot, err);
   }
   if (snapshot) txn->read_version = md_delta_snapshot_version(snapshot);
-  if (rc == MD_OK) rc = plan(txn, snapshot, batches, num_batches, o, err);
+  if (rc == MD_OK) rc = plan(txn, snapshot, data, o, err);
   md_delta_snapshot_free(snapshot);
   md_delta_table_free(table);
   return rc;

@@ -69,23 +69,28 @@ md_code delta_write_commit(delta_write_txn *txn, int64_t *version_out, md_error 
   return rc;
 }
 
-md_code md_delta_write(const char *path, md_batch *const *batches, int num_batches,
-                       const md_delta_write_options *options, int64_t *version_out, md_error *err) {
-  if (!path || !batches || num_batches < 1) return md_error_set(err, MD_ERR_INVALID, "md_delta_write: no batches");
-  md_delta_write_options defaults = {0};
-  const md_delta_write_options *o = options ? options : &defaults;
-  for (int i = 1; i < num_batches; i++)
-    if (!md_schema_equal(md_batch_schema(batches[0]), md_batch_schema(batches[i])))
-      return md_error_set(err, MD_ERR_SCHEMA, "md_delta_write: batch %d has a different schema than batch 0", i);
+/* Forgets the data files of txn without deleting them (a streamed file that
+ * a retry on a concurrently created table commits after all). */
+static void keep_data_files(delta_write_txn *txn) {
+  for (size_t i = 0; i < txn->num_data_files; i++) free(txn->data_files[i]);
+  txn->num_data_files = 0;
+}
+
+md_code delta_write_run(const char *path, const delta_write_data *data, const md_delta_write_options *o,
+                        int64_t *version_out, md_error *err) {
   md_code rc = MD_OK;
   int64_t version = -1;
   for (int attempt = 0; attempt < MAX_CREATE_RACES; attempt++) {
     delta_write_txn txn;
-    rc = delta_write_prepare(path, batches, num_batches, o, &txn, err);
+    rc = delta_write_prepare(path, data, o, &txn, err);
     if (rc == MD_OK) rc = delta_write_commit(&txn, &version, err);
     bool committed = rc == MD_OK && !txn.skip;
+    bool retry = rc == MD_ERR_NOT_FOUND && md_delta_is_table(path);
+    /* A streamed file outlives a retry; it goes when the write ends without it. */
+    if (data->written_file && retry) keep_data_files(&txn);
+    if (data->written_file && rc == MD_OK && txn.skip) remove(data->written_file);
     delta_write_txn_clear(&txn, rc == MD_OK);
-    if (rc != MD_ERR_NOT_FOUND || !md_delta_is_table(path)) {
+    if (!retry) {
       if (committed) {
         int interval = o->checkpoint_interval ? o->checkpoint_interval : DEFAULT_CHECKPOINT_INTERVAL;
         if (interval > 0 && version > 0 && version % interval == 0)
@@ -97,4 +102,16 @@ md_code md_delta_write(const char *path, md_batch *const *batches, int num_batch
   }
   if (rc == MD_OK && version_out) *version_out = version;
   return rc;
+}
+
+md_code md_delta_write(const char *path, md_batch *const *batches, int num_batches,
+                       const md_delta_write_options *options, int64_t *version_out, md_error *err) {
+  if (!path || !batches || num_batches < 1) return md_error_set(err, MD_ERR_INVALID, "md_delta_write: no batches");
+  md_delta_write_options defaults = {0};
+  const md_delta_write_options *o = options ? options : &defaults;
+  for (int i = 1; i < num_batches; i++)
+    if (!md_schema_equal(md_batch_schema(batches[0]), md_batch_schema(batches[i])))
+      return md_error_set(err, MD_ERR_SCHEMA, "md_delta_write: batch %d has a different schema than batch 0", i);
+  delta_write_data data = {.schema = md_batch_schema(batches[0]), .batches = batches, .num_batches = num_batches};
+  return delta_write_run(path, &data, o, version_out, err);
 }

@@ -292,6 +292,13 @@ static void test_write_timestamp_ntz_needs_table_features(void **state) {
   free(log);
 }
 
+/* The first phase of md_delta_write for one batch. */
+static md_code prepare_one(const char *path, md_batch *batch, const md_delta_write_options *o, delta_write_txn *txn,
+                           md_error *err) {
+  delta_write_data data = {.schema = md_batch_schema(batch), .batches = &batch, .num_batches = 1};
+  return delta_write_prepare(path, &data, o, txn, err);
+}
+
 /* delta-rs issue 3622: both writers plan an overwrite of partition a on the
  * same version; the first wins, the second must fail naming the version. */
 static void test_concurrent_overwrites_of_one_partition_conflict(void **state) {
@@ -308,8 +315,8 @@ static void test_concurrent_overwrites_of_one_partition_conflict(void **state) {
   md_batch *a = pk_batch(p, ka, 3, NULL), *b = pk_batch(p, kb, 3, NULL);
   md_error err;
   delta_write_txn ta, tb;
-  assert_int_equal(delta_write_prepare(path, &a, 1, &o, &ta, &err), MD_OK);
-  assert_int_equal(delta_write_prepare(path, &b, 1, &o, &tb, &err), MD_OK);
+  assert_int_equal(prepare_one(path, a, &o, &ta, &err), MD_OK);
+  assert_int_equal(prepare_one(path, b, &o, &tb, &err), MD_OK);
   int64_t v = -1;
   assert_int_equal(delta_write_commit(&ta, &v, &err), MD_OK);
   assert_int_equal(v, 1);
@@ -324,15 +331,15 @@ static void test_concurrent_overwrites_of_one_partition_conflict(void **state) {
   /* Overwrites of different partitions, and blind appends, both commit. */
   o.replace_where = "p = 'b'";
   md_delta_write_options append = {.mode = MD_DELTA_APPEND};
-  assert_int_equal(delta_write_prepare(path, &a, 1, &o, &ta, &err), MD_ERR_INVALID); /* a rows, b predicate */
+  assert_int_equal(prepare_one(path, a, &o, &ta, &err), MD_ERR_INVALID); /* a rows, b predicate */
   delta_write_txn_clear(&ta, false);
   const char *pb[] = {"b", "b", "b"};
   md_batch *bb = pk_batch(pb, kb, 3, NULL);
-  assert_int_equal(delta_write_prepare(path, &bb, 1, &o, &ta, &err), MD_OK);
+  assert_int_equal(prepare_one(path, bb, &o, &ta, &err), MD_OK);
   o.replace_where = "p = 'a'";
-  assert_int_equal(delta_write_prepare(path, &a, 1, &o, &tb, &err), MD_OK);
+  assert_int_equal(prepare_one(path, a, &o, &tb, &err), MD_OK);
   delta_write_txn tc;
-  assert_int_equal(delta_write_prepare(path, &a, 1, &append, &tc, &err), MD_OK);
+  assert_int_equal(prepare_one(path, a, &append, &tc, &err), MD_OK);
   assert_int_equal(delta_write_commit(&ta, &v, &err), MD_OK);
   assert_int_equal(delta_write_commit(&tb, &v, &err), MD_OK);
   assert_int_equal(v, 3);
