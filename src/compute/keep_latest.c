@@ -36,7 +36,7 @@ enum { ORDER_INT, ORDER_UINT, ORDER_BOOL, ORDER_FLOAT, ORDER_NULL, ORDER_VIEW };
 #define REF_EMPTY UINT64_MAX
 #define MAX_HELD 0x7ffffffe
 /* Rows probed ahead of the one being decided. */
-#define PREFETCH_DISTANCE 16
+#define PREFETCH_DISTANCE 24
 /* Held batches smaller than this are not worth cutting down. */
 #define MIN_CUT_ROWS 32
 
@@ -481,23 +481,36 @@ static inline bool beats(const latest_state *s, const uint64_t *slot, int64_t j,
   return key_view_compare(&s->held[cur].order, ref_row(ref), &w->order, data_row(w, ref_row(best))) >= 0;
 }
 
-/* Probes the table for the staged rows [0, n) in order. */
+/* Probes the table for the staged rows [0, n) in order. The misses are
+ * overlapped in two steps: a row's slot is prefetched PREFETCH_DISTANCE rows
+ * ahead, and half-way there, with its slot then at hand, the live bitmap word
+ * of the winner it will most likely replace. */
 static md_code probe(latest_state *s, int cur, int64_t n, md_error *err) {
   int width = s->width, stride = s->stride;
   uint64_t mask = (uint64_t)s->capacity - 1;
   uint64_t *slots = s->slots;
-  held_batch *h = &s->held[cur];
+  const uint64_t *hashes = s->hashes, *refs = s->refs;
+  const int64_t *words = s->words, *orders = s->orders;
+  held_batch *held = s->held, *h = &held[cur];
   md_code code = MD_OK;
   for (int64_t j = 0; j < n && code == MD_OK; j++) {
-    if (j + PREFETCH_DISTANCE < n) __builtin_prefetch(slots + (s->hashes[j + PREFETCH_DISTANCE] & mask) * (uint64_t)stride, 1);
-    const int64_t *key = s->words + j * width;
-    uint64_t at = s->hashes[j] & mask;
+    if (j + PREFETCH_DISTANCE < n) {
+      const uint64_t *ahead = slots + (hashes[j + PREFETCH_DISTANCE] & mask) * (uint64_t)stride;
+      __builtin_prefetch(ahead, 1);
+      __builtin_prefetch(ahead + width + 1, 1); /* a slot may straddle two lines */
+    }
+    if (j + PREFETCH_DISTANCE / 2 < n) {
+      uint64_t best = slots[(hashes[j + PREFETCH_DISTANCE / 2] & mask) * (uint64_t)stride + (uint64_t)width + 1];
+      if (best != REF_EMPTY) __builtin_prefetch(&held[ref_held(best)].live[ref_row(best) >> 6], 1);
+    }
+    const int64_t *key = words + j * width;
+    uint64_t at = hashes[j] & mask;
     uint64_t *slot;
     for (;; at = (at + 1) & mask) {
       slot = slots + at * (uint64_t)stride;
       if (slot[width + 1] == REF_EMPTY || words_equal(slot, key, width)) break;
     }
-    uint64_t ref = s->refs[j];
+    uint64_t ref = refs[j];
     if (slot[width + 1] == REF_EMPTY) {
       memcpy(slot, key, (size_t)width * sizeof *slot);
       s->count++;
@@ -506,7 +519,7 @@ static md_code probe(latest_state *s, int cur, int64_t n, md_error *err) {
     } else {
       continue;
     }
-    slot[width] = (uint64_t)s->orders[j];
+    slot[width] = (uint64_t)orders[j];
     slot[width + 1] = ref;
     int64_t r = ref_row(ref);
     h->live[r >> 6] |= (uint64_t)1 << (r & 63);
