@@ -193,11 +193,23 @@ static bool pairs_push(pairs *p, int64_t l, int64_t r) {
   return true;
 }
 
+/* True when the pairs' left rows are exactly the left batch's rows in order
+ * (every row once: a left or full join whose keys match at most one right
+ * row, or a semi/anti join keeping everything) — then the left columns are
+ * shared instead of copied. */
+static bool left_is_identity(const md_batch *left, const pairs *p) {
+  if (!left || p->count != md_batch_num_rows(left)) return false;
+  for (int64_t i = 0; i < p->count; i++)
+    if (p->left[i] != i) return false;
+  return true;
+}
+
 /* Output batch: left columns at left[], right output columns at right[]. For
  * unmatched right rows of a full join, key_fill supplies the left key columns. */
 static md_code assemble(join_state *state, const md_batch *left, const pairs *p, bool key_fill, md_batch **out,
                         md_error *err) {
   bool left_only = state->type == MD_JOIN_SEMI || state->type == MD_JOIN_ANTI;
+  bool share_left = left_is_identity(left, p);
   int n = md_schema_num_fields(state->out_schema);
   md_column **columns = calloc((size_t)(n > 0 ? n : 1), sizeof *columns);
   md_schema *schema = md_schema_copy(state->out_schema);
@@ -213,6 +225,8 @@ static md_code assemble(join_state *state, const md_batch *left, const pairs *p,
       code = column_take(right_key, p->right, p->count, &taken, err);
       if (code == MD_OK) code = kernel_cast(taken, md_field_type(field), &columns[i], err);
       md_column_free(taken);
+    } else if (share_left) {
+      columns[i] = md_column_ref(md_batch_column(left, i));
     } else if (left) {
       code = column_take(md_batch_column(left, i), p->left, p->count, &columns[i], err);
     } else {

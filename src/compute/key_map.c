@@ -125,29 +125,30 @@ static int64_t words_insert(key_map *m, const int64_t *key, bool *inserted) {
   return id;
 }
 
-/* Dense ids of one string column's values through its dictionary; null rows
- * get 0 (their null flag tells them apart). Consecutive equal values (common
- * in sorted or clustered data) skip the lookup. */
-static md_code string_ids(key_table *dict, const md_column *column, int64_t n, int64_t *out, md_error *err) {
+/* Consecutive equal values (common in sorted or clustered data) skip the
+ * lookup. */
+md_code key_dict_ids(key_table *dict, const md_column *column, const int64_t *rows, int64_t n, int64_t *out,
+                     md_error *err) {
   const int32_t *o = md_column_offsets(column);
   const uint8_t *data = column_bytes(column);
   const uint8_t *valid = md_column_validity(column);
   int64_t last = -1, last_id = 0;
-  for (int64_t i = 0; i < n; i++) {
+  for (int64_t j = 0; j < n; j++) {
+    int64_t i = rows ? rows[j] : j;
     if (valid && !md_bit_get(valid, i)) {
-      out[i] = 0;
+      out[j] = 0;
       continue;
     }
     int64_t len = o[i + 1] - o[i];
     const uint8_t *p = data + o[i];
     if (last >= 0 && o[last + 1] - o[last] == len && memcmp(data + o[last], p, (size_t)len) == 0) {
-      out[i] = last_id;
+      out[j] = last_id;
       continue;
     }
     bool inserted;
     int64_t id = key_table_insert(dict, hash_bytes(p, (size_t)len, 0x5eed), p, len, &inserted, err);
     if (id < 0) return MD_ERR_NOMEM;
-    out[i] = last_id = id;
+    out[j] = last_id = id;
     last = i;
   }
   return MD_OK;
@@ -165,7 +166,7 @@ static md_code assign_words(key_map *m, md_column *const *columns, int64_t n, in
     int64_t *dst = stage + (int64_t)c * n;
     const uint8_t *valid = md_column_validity(column);
     if (is_string(md_column_type(column))) {
-      code = string_ids(&m->dicts[c], column, n, dst, err);
+      code = key_dict_ids(&m->dicts[c], column, NULL, n, dst, err);
     } else {
       int64_t *owned = NULL;
       const int64_t *v = key_ints(column, &owned);

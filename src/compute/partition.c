@@ -57,13 +57,21 @@ md_code key_partitions(md_column *const *columns, int num_keys, int64_t n, int p
   return MD_OK;
 }
 
+int64_t partition_rows(const uint8_t *part, int64_t n, int p, int64_t *rows) {
+  int64_t k = 0;
+  for (int64_t i = 0; i < n; i++) {
+    rows[k] = i;
+    k += part[i] == p; /* branch-free: the parts of consecutive rows are random */
+  }
+  return k;
+}
+
 md_code batch_partition(const md_batch *batch, const uint8_t *part, int p, md_batch **out, int64_t **rows,
                         int64_t *count, md_error *err) {
-  int64_t n = md_batch_num_rows(batch), k = 0;
+  int64_t n = md_batch_num_rows(batch);
   int64_t *r = malloc((size_t)(n > 0 ? n : 1) * sizeof *r);
   if (!r) return md_error_set(err, MD_ERR_NOMEM, "out of memory partitioning rows");
-  for (int64_t i = 0; i < n; i++)
-    if (part[i] == p) r[k++] = i;
+  int64_t k = partition_rows(part, n, p, r);
   md_code code = batch_take(batch, r, k, out, err);
   if (code != MD_OK) {
     free(r);

@@ -319,6 +319,9 @@ static md_code full_join_next(exec *e, md_batch **out, md_error *err) {
  * and sees their rows in input order; nothing needs merging afterwards, only
  * putting the states' results together in input order. */
 typedef md_code (*consume_fn)(void *state, const md_batch *batch, int64_t seq, const int64_t *rows, md_error *err);
+/* Keep-latest takes the whole batch and its partition's row numbers (no copy). */
+typedef md_code (*consume_rows_fn)(void *state, const md_batch *batch, int64_t seq, const int64_t *rows, int64_t count,
+                                   md_error *err);
 
 typedef struct part_job {
   char *const *keys;
@@ -328,6 +331,7 @@ typedef struct part_job {
   int64_t seq;
   void **states;
   consume_fn consume;
+  consume_rows_fn consume_rows; /* used instead of consume when set */
   md_code codes[64];
   md_error errs[64];
 } part_job;
@@ -348,7 +352,15 @@ static void consume_task(void *ctx, int p) {
   part_job *job = ctx;
   md_error_clear(&job->errs[p]);
   job->codes[p] = MD_OK;
-  for (int b = 0; b < job->n && job->codes[p] == MD_OK; b++) {
+  for (int b = 0; b < job->n && job->codes[p] == MD_OK && job->consume_rows; b++) {
+    int64_t n = md_batch_num_rows(job->in[b]);
+    int64_t *rows = malloc((size_t)(n > 0 ? n : 1) * sizeof *rows);
+    if (!rows) job->codes[p] = md_error_set(&job->errs[p], MD_ERR_NOMEM, "out of memory partitioning rows");
+    int64_t count = rows ? partition_rows(job->part[b], n, p, rows) : 0;
+    if (count > 0) job->codes[p] = job->consume_rows(job->states[p], job->in[b], job->seq + b, rows, count, &job->errs[p]);
+    free(rows);
+  }
+  for (int b = 0; b < job->n && job->codes[p] == MD_OK && !job->consume_rows; b++) {
     md_batch *share = NULL;
     int64_t *rows = NULL, count = 0;
     job->codes[p] = batch_partition(job->in[b], job->part[b], p, &share, &rows, &count, &job->errs[p]);
@@ -370,7 +382,7 @@ static md_code first_failure(const part_job *job, int n, md_error *err) {
 
 /* Feeds the child's batches, width at a time, to states[0..width). */
 static md_code consume_partitioned(exec *e, char *const *keys, int num_keys, void **states, consume_fn consume,
-                                   md_error *err) {
+                                   consume_rows_fn consume_rows, md_error *err) {
   md_code code = MD_OK;
   part_job *job = calloc(1, sizeof *job);
   if (!job) return md_error_set(err, MD_ERR_NOMEM, "execute: out of memory");
@@ -379,6 +391,7 @@ static md_code consume_partitioned(exec *e, char *const *keys, int num_keys, voi
   job->num_parts = e->width;
   job->states = states;
   job->consume = consume;
+  job->consume_rows = consume_rows;
   for (int64_t seq = 0; code == MD_OK;) {
     md_batch *in[64];
     int n = 0;
@@ -421,7 +434,12 @@ static md_code agg_consume_fn(void *state, const md_batch *batch, int64_t seq, c
 
 static md_code latest_consume_fn(void *state, const md_batch *batch, int64_t seq, const int64_t *rows,
                                  md_error *err) {
-  return latest_consume(state, batch, seq, rows, err);
+  return latest_consume(state, batch, seq, rows, md_batch_num_rows(batch), err);
+}
+
+static md_code latest_consume_rows_fn(void *state, const md_batch *batch, int64_t seq, const int64_t *rows,
+                                      int64_t count, md_error *err) {
+  return latest_consume(state, batch, seq, rows, count, err);
 }
 
 static md_code aggregate_run(exec *e, md_error *err) {
@@ -432,7 +450,7 @@ static md_code aggregate_run(exec *e, md_error *err) {
   md_code code = MD_OK;
   for (int p = 0; p < width && code == MD_OK; p++) code = agg_new(plan, e->children[0]->schema, e->schema, &parts[p], err);
   if (code == MD_OK && width > 1) {
-    code = consume_partitioned(e, plan->keys, plan->num_keys, (void **)parts, agg_consume_fn, err);
+    code = consume_partitioned(e, plan->keys, plan->num_keys, (void **)parts, agg_consume_fn, NULL, err);
     if (code == MD_OK) code = agg_finish_partitions(parts, width, &e->result, err);
   } else if (code == MD_OK && (code = consume_serial(e, parts[0], agg_consume_fn, err)) == MD_OK) {
     code = agg_finish(parts[0], &e->result, err);
@@ -449,7 +467,7 @@ static md_code keep_latest_run(exec *e, md_error *err) {
   for (int p = 0; p < width && code == MD_OK; p++)
     code = latest_new(plan->keys, plan->num_keys, plan->order_column, &parts[p], err);
   if (code == MD_OK && width > 1) {
-    code = consume_partitioned(e, plan->keys, plan->num_keys, (void **)parts, latest_consume_fn, err);
+    code = consume_partitioned(e, plan->keys, plan->num_keys, (void **)parts, NULL, latest_consume_rows_fn, err);
   } else if (code == MD_OK) {
     code = consume_serial(e, parts[0], latest_consume_fn, err);
   }

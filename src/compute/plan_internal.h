@@ -164,6 +164,11 @@ int64_t key_map_count(const key_map *map);
 md_code key_map_assign(key_map *map, md_column *const *columns, int num_keys, int64_t n, int64_t *ids,
                        int64_t *new_rows, int64_t *new_count, md_error *err);
 
+/* Dense ids of a string column's values (rows[0..n), or 0..n when rows is
+ * NULL) through a dictionary of them; null rows get 0. */
+md_code key_dict_ids(key_table *dict, const md_column *column, const int64_t *rows, int64_t n, int64_t *out,
+                     md_error *err);
+
 /* A set of (group, value) int64 pairs, for count distinct. */
 typedef struct pair_set {
   uint64_t *narrow; /* packed pairs, or NULL once wide */
@@ -230,11 +235,15 @@ bool key_view_null(const key_view *v, int64_t i);
 int key_view_compare(const key_view *va, int64_t a, const key_view *vb, int64_t b);
 
 /* Keep-latest, streaming (keep_latest.c): batches are consumed one at a time
- * and only the rows that are still some key's latest are held. seq and rows
- * as for agg_consume. */
+ * and only the rows that are still some key's latest are held. seq: the
+ * batch's position in the input; rows: the rows of batch this state is to
+ * consume (rows[0..count), ascending; NULL: all of them) — with partitions,
+ * the rows whose key hashes to the state's partition. The state keeps a
+ * reference to the batch's columns instead of copying them. */
 typedef struct latest_state latest_state;
 md_code latest_new(char *const *keys, int num_keys, const char *order_column, latest_state **out, md_error *err);
-md_code latest_consume(latest_state *state, const md_batch *batch, int64_t seq, const int64_t *rows, md_error *err);
+md_code latest_consume(latest_state *state, const md_batch *batch, int64_t seq, const int64_t *rows, int64_t count,
+                       md_error *err);
 /* The kept rows of all partitions' states, in input order (schema: the input's). */
 md_code latest_finish_partitions(latest_state **parts, int num_parts, const md_schema *schema, md_batch **out,
                                  md_error *err);
@@ -242,6 +251,8 @@ void latest_free(latest_state *state);
 /* Partition (0..parts-1) of each row by a hash of its key columns: equal keys
  * (as the key map compares them) get equal partitions. */
 md_code key_partitions(md_column *const *columns, int num_keys, int64_t n, int parts, uint8_t *out, md_error *err);
+/* The row numbers i in [0, n) with part[i] == p, ascending, into rows; their count. */
+int64_t partition_rows(const uint8_t *part, int64_t n, int p, int64_t *rows);
 /* The rows of batch whose part is p, as a new batch, and their row numbers in
  * batch (*rows, malloc'd, *count of them). */
 md_code batch_partition(const md_batch *batch, const uint8_t *part, int p, md_batch **out, int64_t **rows,

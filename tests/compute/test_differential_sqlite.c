@@ -372,27 +372,30 @@ static void check_sort(sqlite3 *db, const table *t1, uint64_t seed) {
   expect_same(our_rows(plan), sqlite_rows(db, sql), true, sql, seed);
 }
 
-/* Keys reaching the integer table (a), fixed words with a string (a, s) and
- * the byte encoding (d, s). */
+/* Keys of one integer (a), integer and string words (a, s) and the byte
+ * encoding (d, s); order values compared as int64 (b) and in place (decimal d,
+ * string s). */
 static void check_keep_latest(sqlite3 *db, const table *t1, uint64_t seed) {
   static const char *const key_sets[][2] = {{"a", "s"}, {"a", NULL}, {"d", "s"}};
+  static const char *const orders[] = {"b", "d", "s"};
   int variant = (int)rnd(3);
   int num_keys = variant == 1 ? 1 : 2;
   const char *const *keys = key_sets[variant];
+  const char *order = orders[rnd(3)];
   char sql[512];
   if (num_keys == 2)
     snprintf(sql, sizeof sql,
-             "SELECT id, a, s, b FROM (SELECT *, row_number() OVER (PARTITION BY %s, %s ORDER BY b DESC NULLS LAST, id "
+             "SELECT id, a, s, b FROM (SELECT *, row_number() OVER (PARTITION BY %s, %s ORDER BY %s DESC NULLS LAST, id "
              "DESC) AS rn FROM t1) WHERE rn = 1 OR %s IS NULL OR %s IS NULL ORDER BY id",
-             keys[0], keys[1], keys[0], keys[1]);
+             keys[0], keys[1], order, keys[0], keys[1]);
   else
     snprintf(sql, sizeof sql,
-             "SELECT id, a, s, b FROM (SELECT *, row_number() OVER (PARTITION BY %s ORDER BY b DESC NULLS LAST, id "
+             "SELECT id, a, s, b FROM (SELECT *, row_number() OVER (PARTITION BY %s ORDER BY %s DESC NULLS LAST, id "
              "DESC) AS rn FROM t1) WHERE rn = 1 OR %s IS NULL ORDER BY id",
-             keys[0], keys[0]);
+             keys[0], order, keys[0]);
   md_expr *exprs[] = {md_col("id"), md_col("a"), md_col("s"), md_col("b")};
   const char *names[] = {"id", "a", "s", "b"};
-  md_plan *plan = md_plan_project(md_plan_keep_latest(table_plan(t1, ""), (const char *const *)keys, num_keys, "b"),
+  md_plan *plan = md_plan_project(md_plan_keep_latest(table_plan(t1, ""), (const char *const *)keys, num_keys, order),
                                   exprs, names, 4);
   expect_same_on_every_thread_count(plan, sqlite_rows(db, sql), true, sql, seed);
 }
