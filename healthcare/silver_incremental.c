@@ -127,8 +127,9 @@ static md_code keyed_latest(const hc_config *cfg, md_batch *bronze, const hc_sil
 }
 
 /* Codes whose presence or value differs between two versions of a lookup
- * table, as a one-column batch named like the code column; *removed is set
- * when a code left the table. */
+ * table, as a batch of the code column (named like this table's column) and
+ * _was_known (the code was in the old version); *removed is set when a code
+ * left the table. */
 static md_code changed_codes(const hc_config *cfg, const hc_lookup_dep *dep, int64_t old_version, md_batch **out,
                              bool *removed, md_error *err) {
   char path[HC_PATH_MAX];
@@ -162,11 +163,11 @@ static md_code changed_codes(const hc_config *cfg, const hc_lookup_dep *dep, int
    * marks the code as changed. */
   if (rc == MD_OK) {
     const char *code = dep->code;
-    md_expr *e[2] = {md_col(code), dep->value ? md_col(dep->value) : md_lit_bool(true)};
-    const char *n[2] = {code, "_v"};
+    md_expr *e[3] = {md_col(code), dep->value ? md_col(dep->value) : md_lit_bool(true), md_lit_bool(true)};
+    const char *n[3] = {code, "_v", "_in_old"};
     md_expr *f[2] = {md_col(code), dep->value ? md_col(dep->value) : md_lit_bool(true)};
     const char *fn[2] = {code, "_w"};
-    md_plan *p = md_plan_join(md_plan_project(hc_scan(old), e, n, 2), md_plan_project(hc_scan(now), f, fn, 2),
+    md_plan *p = md_plan_join(md_plan_project(hc_scan(old), e, n, 3), md_plan_project(hc_scan(now), f, fn, 2),
                               MD_JOIN_FULL, &code, &code, 1);
     md_expr *diff = md_or(md_or(md_is_null(md_col("_v")), md_is_null(md_col("_w"))),
                           md_not(md_eq(md_col("_v"), md_col("_w"))));
@@ -177,9 +178,9 @@ static md_code changed_codes(const hc_config *cfg, const hc_lookup_dep *dep, int
       rc = hc_collect(md_plan_filter(hc_scan(changed), md_is_null(md_col("_w"))), &gone, err);
       *removed = rc == MD_OK && md_batch_num_rows(gone) > 0;
       md_batch_free(gone);
-      md_expr *c[1] = {md_col(code)};
-      const char *cn[1] = {dep->column};
-      if (rc == MD_OK) rc = hc_collect(md_plan_project(hc_scan(changed), c, cn, 1), out, err);
+      md_expr *c[2] = {md_col(code), md_is_not_null(md_col("_in_old"))};
+      const char *cn[2] = {dep->column, "_was_known"};
+      if (rc == MD_OK) rc = hc_collect(md_plan_project(hc_scan(changed), c, cn, 2), out, err);
     }
     md_batch_free(changed);
   }
@@ -225,6 +226,67 @@ static md_plan *stored_with_codes(md_batch *stored, md_batch *codes, const char 
   return keyed_from_stored(p, md_batch_schema(stored), source);
 }
 
+/* The rows of batch whose column is among codes (column of the same name). */
+static md_code rows_with_codes(md_batch *batch, md_batch *codes, const char *column, md_batch **out, md_error *err) {
+  return hc_collect(md_plan_join(hc_scan(batch), hc_scan(codes), MD_JOIN_SEMI, &column, &column, 1), out, err);
+}
+
+/* The live silver rows whose column is among codes. Silver is read file by
+ * file, first that column alone, then the whole file only where it holds one
+ * of the codes: a changed code costs one column of silver plus the files
+ * that really hold it, never silver gathered whole. */
+static md_code silver_rows_with_codes(const hc_config *cfg, const hc_silver_source *src, const char *column,
+                                      md_batch *codes, md_batch **out, md_error *err) {
+  char path[HC_PATH_MAX];
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  md_delta_scan *probe = NULL, *whole = NULL;
+  md_batch **found = NULL;
+  int count = 0;
+  md_code rc = hc_path(cfg, "silver", src->table, path, err);
+  if (rc == MD_OK) rc = open_version(path, -1, &t, &s, err);
+  if (rc == MD_OK) rc = md_delta_scan_new(s, &column, 1, &probe, err);
+  if (rc == MD_OK) rc = md_delta_scan_new(s, NULL, -1, &whole, err);
+  int64_t files = rc == MD_OK ? md_delta_snapshot_num_files(s) : 0;
+  for (int64_t f = 0; rc == MD_OK && f < files; f++) {
+    md_parquet_reader *reader = NULL;
+    rc = md_parquet_reader_open(md_delta_scan_file_path(whole, f), &reader, err);
+    for (int g = 0; rc == MD_OK && g < md_parquet_reader_num_row_groups(reader); g++) {
+      md_batch *b = NULL, *hits = NULL;
+      rc = md_delta_scan_read(probe, f, reader, g, &b, err);
+      if (rc == MD_OK) rc = rows_with_codes(b, codes, column, &hits, err);
+      bool any = rc == MD_OK && md_batch_num_rows(hits) > 0;
+      md_batch_free(b);
+      md_batch_free(hits);
+      b = hits = NULL;
+      if (!any) continue;
+      md_batch **grown = realloc(found, ((size_t)count + 1) * sizeof *grown);
+      if (!grown) {
+        rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+        break;
+      }
+      found = grown;
+      rc = md_delta_scan_read(whole, f, reader, g, &b, err);
+      if (rc == MD_OK) rc = rows_with_codes(b, codes, column, &found[count], err);
+      if (rc == MD_OK) count++;
+      md_batch_free(b);
+    }
+    md_parquet_reader_free(reader);
+  }
+  if (rc == MD_OK) {
+    if (count == 0) rc = hc_empty_batch(md_delta_snapshot_schema(s), out, err);
+    else rc = md_batch_concat(md_batch_schema(found[0]), found, count, out, err);
+  }
+  if (rc != MD_OK) md_error_context(err, "silver/%s", src->table);
+  for (int i = 0; i < count; i++) md_batch_free(found[i]);
+  free(found);
+  md_delta_scan_free(probe);
+  md_delta_scan_free(whole);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  return rc;
+}
+
 static md_code read_layer(const hc_config *cfg, const char *layer, const char *name, md_batch **out, md_error *err) {
   char path[HC_PATH_MAX];
   md_code rc = hc_path(cfg, layer, name, path, err);
@@ -260,7 +322,7 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
   if (rc == MD_OK && ok && !source) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK && ok) rc = read_layer(cfg, "silver", rejects_name, &in->old_rejects, err);
   if (rc == MD_OK && ok) parts[num_parts++] = hc_scan(keyed);
-  md_batch *codes[HC_MAX_LOOKUPS] = {0};
+  md_batch *codes[HC_MAX_LOOKUPS] = {0}, *known[HC_MAX_LOOKUPS] = {0}, *stored[HC_MAX_LOOKUPS] = {0};
   for (int i = 0; rc == MD_OK && ok && i < src->num_lookups; i++) {
     const hc_lookup_dep *dep = &src->lookups[i];
     int64_t was = hc_input_version(inputs, dep->table);
@@ -273,11 +335,19 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
       ok = false;
       continue;
     }
-    /* Rebuilding from stored rows needs the whole silver table. */
-    if (!in->old_silver) rc = read_layer(cfg, "silver", src->table, &in->old_silver, err);
-    if (rc != MD_OK) break;
-    parts[num_parts++] = stored_with_codes(in->old_silver, codes[i], dep->column, src, source);
-    parts[num_parts++] = stored_with_codes(in->old_rejects, codes[i], dep->column, src, source);
+    /* Which stored rows a changed code can touch: a lookup that decides
+     * validity turns rejects of a code it gained valid, and can hold silver
+     * rows only of codes it already had; one that does not (a flag such as
+     * IS_PMB) changes silver rows only, rejects do not carry its value. */
+    if (dep->decides_validity) {
+      parts[num_parts++] = stored_with_codes(in->old_rejects, codes[i], dep->column, src, source);
+      rc = hc_collect(md_plan_filter(hc_scan(codes[i]), md_col("_was_known")), &known[i], err);
+    }
+    md_batch *silver_codes = known[i] ? known[i] : codes[i];
+    if (rc == MD_OK && md_batch_num_rows(silver_codes) > 0)
+      rc = silver_rows_with_codes(cfg, src, dep->column, silver_codes, &stored[i], err);
+    if (rc == MD_OK && stored[i])
+      parts[num_parts++] = stored_with_codes(stored[i], silver_codes, dep->column, src, source);
   }
   if (rc == MD_OK && ok && num_parts > 1) {
     /* Rebuilt rows of keys that also have new bronze rows lose to those; a
@@ -293,7 +363,11 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
     keyed = NULL;
   }
   for (int i = 0; i < num_parts; i++) md_plan_free(parts[i]);
-  for (int i = 0; i < HC_MAX_LOOKUPS; i++) md_batch_free(codes[i]);
+  for (int i = 0; i < HC_MAX_LOOKUPS; i++) {
+    md_batch_free(codes[i]);
+    md_batch_free(known[i]);
+    md_batch_free(stored[i]);
+  }
   in->narrow = rc == MD_OK && ok;
   if (in->narrow) in->cfg.patient_nr_is_key = true;
   md_schema_free(source);
