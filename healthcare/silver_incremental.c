@@ -537,15 +537,23 @@ static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file,
   if (rc == MD_OK && !parts) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   for (int g = 0; rc == MD_OK && g < groups; g++) rc = md_delta_scan_read(scan, f, reader, g, &parts[g], err);
   md_parquet_reader_free(reader);
-  md_batch *gone = NULL, *kept = NULL;
+  md_batch *marked = NULL, *gone = NULL, *kept = NULL;
   if (rc == MD_OK && groups > 0) {
+    /* One probe per row: a left join marks the rows whose key was recomputed. */
+    md_expr *e[9];
+    const char *n[9];
+    for (int i = 0; i < src->num_keys; i++) {
+      e[i] = md_col(src->keys[i]);
+      n[i] = src->keys[i];
+    }
+    e[src->num_keys] = md_lit_bool(true);
+    n[src->num_keys] = "_recomputed";
+    md_plan *recomputed = md_plan_project(hc_scan(in->rows), e, n, src->num_keys + 1);
     md_plan *all = md_plan_from_batches(md_batch_schema(parts[0]), parts, groups);
-    rc = hc_collect(md_plan_join(all, hc_scan(in->rows), MD_JOIN_SEMI, stored_keys, src->keys, src->num_keys), &gone,
-                    err);
-    all = md_plan_from_batches(md_batch_schema(parts[0]), parts, groups);
+    rc = hc_collect(md_plan_join(all, recomputed, MD_JOIN_LEFT, stored_keys, src->keys, src->num_keys), &marked, err);
     if (rc == MD_OK)
-      rc = hc_collect(md_plan_join(all, hc_scan(in->rows), MD_JOIN_ANTI, stored_keys, src->keys, src->num_keys), &kept,
-                      err);
+      rc = hc_collect(md_plan_filter(hc_scan(marked), md_is_not_null(md_col("_recomputed"))), &gone, err);
+    if (rc == MD_OK) rc = hc_collect(md_plan_filter(hc_scan(marked), md_is_null(md_col("_recomputed"))), &kept, err);
   }
   for (int g = 0; g < groups; g++) {
     if (parts[g]) p->old_rows += md_batch_num_rows(parts[g]);
@@ -570,6 +578,7 @@ static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file,
       p->removed += n;
     }
   }
+  md_batch_free(marked);
   md_batch_free(gone);
   md_batch_free(kept);
   return rc;
