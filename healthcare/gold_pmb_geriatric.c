@@ -13,9 +13,15 @@ md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err) {
   static const char *const deps[] = {"silver/patients", "silver/patient_plans", "silver/geriatric_assessments",
                                      "silver/billing"};
   if (hc_skip_unchanged(ctx, cfg, "gold", "pmb_geriatric", deps, 4)) return MD_OK;
-  md_code rc = hc_read(ctx, cfg, "silver", "patients", &patients, err);
-  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "patient_plans", &plans, err);
-  if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "geriatric_assessments", &assessments, err);
+  /* Only the columns used: the silver tables are wide. */
+  static const char *const patient_cols[] = {"PATIENT_KEY", "AGE", "AGE_BAND", "GENDER"};
+  static const char *const plan_cols[] = {"PATIENT_KEY", "IS_ACTIVE", "IS_PMB"};
+  static const char *const assessment_cols[] = {"PATIENT_KEY",  "ASSESSMENT_ID", "ASSESSMENT_DATE",     "FRAILTY_BAND",
+                                                "MMSE_SCORE", "ADL_SCORE",     "COGNITIVE_IMPAIRMENT"};
+  md_code rc = hc_read_columns(ctx, cfg, "silver", "patients", patient_cols, 4, &patients, err);
+  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "patient_plans", plan_cols, 3, &plans, err);
+  if (rc == MD_OK)
+    rc = hc_read_columns(ctx, cfg, "silver", "geriatric_assessments", assessment_cols, 7, &assessments, err);
   static const char *const bill_cols[] = {"PATIENT_KEY", "SERVICE_DATE", "AMOUNT"};
   if (rc == MD_OK) rc = hc_open_snapshot(ctx, cfg, "silver", "billing", &billing, err);
   if (rc == MD_OK) {

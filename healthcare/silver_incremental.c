@@ -8,19 +8,23 @@
  * the rows whose code changed there (PIPELINE.md §6): they are rebuilt from
  * the stored silver or rejects row, which holds the normalised source columns
  * with PATIENT_KEY in place of PATIENT_NR, so validation runs on "keyed" rows
- * where PATIENT_NR already holds the key. Whatever this cannot decide safely
+ * where PATIENT_NR already holds the key. A lookup may also be a silver table
+ * used for presence (bill_payments: a bill with a line in silver/billing);
+ * only its code column is read, distinct. Whatever this cannot decide safely
  * (bronze rewritten, its schema evolved, an input whose change touches
- * unknown rows, a code leaving a lookup that decides validity, history
- * vacuumed) falls back to the full recompute: correctness first.
+ * unknown rows, a code leaving a lookup that decides validity while rejects
+ * hold columns silver lacks, history vacuumed) falls back to the full
+ * recompute: correctness first.
  *
  * Writing: the rejects table is small and is rewritten. Silver is not read
  * whole: only its key columns and each row's physical position, per file;
  * the rows whose key was recomputed are marked deleted with deletion vectors
  * and the recomputed rows appended, in one commit (md_delta_delete_and_append;
  * new rows land in their SERVICE_MONTH partitions as new files). A lookup
- * change still reads silver whole (it rebuilds rows from the stored ones) but
- * writes the same way; only new columns (schema evolution) take the older
- * path of merging with the stored silver and rewriting touched partitions. */
+ * change reads, file by file, the code column of silver and whole only the
+ * files holding a changed code, and writes the same way; only new columns
+ * (schema evolution) take the older path of merging with the stored silver
+ * and rewriting touched partitions. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,60 +130,66 @@ static md_code keyed_latest(const hc_config *cfg, md_batch *bronze, const hc_sil
   return rc;
 }
 
+/* The distinct non-null codes of one version (-1: the latest) of a lookup
+ * table with their value named value_as (true when the table is used for
+ * presence only) and a marker column named marker. Only those columns are
+ * read: the lookup may be a large silver table (bill_payments looks up
+ * silver/billing's BILL_ID). */
+static md_code lookup_codes(const char *path, int64_t version, const hc_lookup_dep *dep, const char *value_as,
+                            const char *marker, md_batch **out, md_error *err) {
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  md_plan *scan = NULL;
+  md_code rc = open_version(path, version, &t, &s, err);
+  if (rc == MD_OK) rc = md_plan_scan_delta(s, &scan, err);
+  if (rc == MD_OK) {
+    const char *code = dep->code;
+    md_expr *e[2] = {md_col(code), dep->value ? md_col(dep->value) : md_lit_bool(true)};
+    const char *n[2] = {code, "_value"};
+    /* Codes are unique in a reference table, so MIN is the value itself. */
+    md_agg agg = dep->value ? (md_agg){MD_AGG_MIN, "_value", "_value"} : (md_agg){MD_AGG_COUNT_ALL, NULL, "_n"};
+    md_plan *p = md_plan_filter(md_plan_project(scan, e, n, 2), md_is_not_null(md_col(code)));
+    p = md_plan_aggregate(p, &code, 1, &agg, 1);
+    md_expr *f[3] = {md_col(code), dep->value ? md_col("_value") : md_lit_bool(true), md_lit_bool(true)};
+    const char *fn[3] = {code, value_as, marker};
+    scan = NULL;
+    rc = hc_collect(md_plan_project(p, f, fn, 3), out, err);
+  }
+  md_plan_free(scan);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  return rc;
+}
+
 /* Codes whose presence or value differs between two versions of a lookup
- * table, as a one-column batch named like the code column; *removed is set
- * when a code left the table. */
+ * table, as a batch of the code column (named like this table's column) and
+ * _was_known (the code was in the old version); *removed is set when a code
+ * left the table. */
 static md_code changed_codes(const hc_config *cfg, const hc_lookup_dep *dep, int64_t old_version, md_batch **out,
                              bool *removed, md_error *err) {
   char path[HC_PATH_MAX];
   md_batch *old = NULL, *now = NULL;
-  md_delta_table *t = NULL;
-  md_delta_snapshot *s = NULL;
-  md_delta_scan *scan = NULL;
   md_code rc = snprintf(path, sizeof path, "%s/%s", cfg->home, dep->table) >= (int)sizeof path
                    ? md_error_set(err, MD_ERR_INVALID, "path too long")
-                   : open_version(path, old_version, &t, &s, err);
-  if (rc == MD_OK) rc = md_delta_scan_new(s, NULL, -1, &scan, err);
-  md_batch *parts[64];
-  int count = 0;
-  while (rc == MD_OK && count < 64) {
-    md_batch *b = NULL;
-    rc = md_delta_scan_next(scan, &b, err);
-    if (rc || !b) break;
-    parts[count++] = b;
-  }
-  if (rc == MD_OK && count == 64) rc = md_error_set(err, MD_ERR_UNSUPPORTED, "lookup table has too many files");
-  if (rc == MD_OK) {
-    if (count) rc = md_batch_concat(md_batch_schema(parts[0]), parts, count, &old, err);
-    else rc = hc_empty_batch(md_delta_snapshot_schema(s), &old, err);
-  }
-  for (int i = 0; i < count; i++) md_batch_free(parts[i]);
-  md_delta_scan_free(scan);
-  md_delta_snapshot_free(s);
-  md_delta_table_free(t);
-  if (rc == MD_OK) rc = hc_read_table(path, &now, NULL, err);
+                   : lookup_codes(path, old_version, dep, "_v", "_in_old", &old, err);
+  if (rc == MD_OK) rc = lookup_codes(path, -1, dep, "_w", "_in_new", &now, err);
   /* A full outer join on the code: a side missing, or a differing value,
    * marks the code as changed. */
   if (rc == MD_OK) {
     const char *code = dep->code;
-    md_expr *e[2] = {md_col(code), dep->value ? md_col(dep->value) : md_lit_bool(true)};
-    const char *n[2] = {code, "_v"};
-    md_expr *f[2] = {md_col(code), dep->value ? md_col(dep->value) : md_lit_bool(true)};
-    const char *fn[2] = {code, "_w"};
-    md_plan *p = md_plan_join(md_plan_project(hc_scan(old), e, n, 2), md_plan_project(hc_scan(now), f, fn, 2),
-                              MD_JOIN_FULL, &code, &code, 1);
+    md_plan *p = md_plan_join(hc_scan(old), hc_scan(now), MD_JOIN_FULL, &code, &code, 1);
     md_expr *diff = md_or(md_or(md_is_null(md_col("_v")), md_is_null(md_col("_w"))),
                           md_not(md_eq(md_col("_v"), md_col("_w"))));
     md_batch *changed = NULL;
     rc = hc_collect(md_plan_filter(p, diff), &changed, err);
     if (rc == MD_OK) {
       md_batch *gone = NULL;
-      rc = hc_collect(md_plan_filter(hc_scan(changed), md_is_null(md_col("_w"))), &gone, err);
+      rc = hc_collect(md_plan_filter(hc_scan(changed), md_is_null(md_col("_in_new"))), &gone, err);
       *removed = rc == MD_OK && md_batch_num_rows(gone) > 0;
       md_batch_free(gone);
-      md_expr *c[1] = {md_col(code)};
-      const char *cn[1] = {dep->column};
-      if (rc == MD_OK) rc = hc_collect(md_plan_project(hc_scan(changed), c, cn, 1), out, err);
+      md_expr *c[2] = {md_col(code), md_is_not_null(md_col("_in_old"))};
+      const char *cn[2] = {dep->column, "_was_known"};
+      if (rc == MD_OK) rc = hc_collect(md_plan_project(hc_scan(changed), c, cn, 2), out, err);
     }
     md_batch_free(changed);
   }
@@ -225,10 +235,89 @@ static md_plan *stored_with_codes(md_batch *stored, md_batch *codes, const char 
   return keyed_from_stored(p, md_batch_schema(stored), source);
 }
 
+/* The rows of batch whose column is among codes (column of the same name). */
+static md_code rows_with_codes(md_batch *batch, md_batch *codes, const char *column, md_batch **out, md_error *err) {
+  return hc_collect(md_plan_join(hc_scan(batch), hc_scan(codes), MD_JOIN_SEMI, &column, &column, 1), out, err);
+}
+
+/* The live silver rows whose column is among codes. Silver is read file by
+ * file, first that column alone, then the whole file only where it holds one
+ * of the codes: a changed code costs one column of silver plus the files
+ * that really hold it, never silver gathered whole. */
+static md_code silver_rows_with_codes(const hc_config *cfg, const hc_silver_source *src, const char *column,
+                                      md_batch *codes, md_batch **out, md_error *err) {
+  char path[HC_PATH_MAX];
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  md_delta_scan *probe = NULL, *whole = NULL;
+  md_batch **found = NULL;
+  int count = 0;
+  md_code rc = hc_path(cfg, "silver", src->table, path, err);
+  if (rc == MD_OK) rc = open_version(path, -1, &t, &s, err);
+  if (rc == MD_OK) rc = md_delta_scan_new(s, &column, 1, &probe, err);
+  if (rc == MD_OK) rc = md_delta_scan_new(s, NULL, -1, &whole, err);
+  int64_t files = rc == MD_OK ? md_delta_snapshot_num_files(s) : 0;
+  for (int64_t f = 0; rc == MD_OK && f < files; f++) {
+    md_parquet_reader *reader = NULL;
+    rc = md_parquet_reader_open(md_delta_scan_file_path(whole, f), &reader, err);
+    for (int g = 0; rc == MD_OK && g < md_parquet_reader_num_row_groups(reader); g++) {
+      md_batch *b = NULL, *hits = NULL;
+      rc = md_delta_scan_read(probe, f, reader, g, &b, err);
+      if (rc == MD_OK) rc = rows_with_codes(b, codes, column, &hits, err);
+      bool any = rc == MD_OK && md_batch_num_rows(hits) > 0;
+      md_batch_free(b);
+      md_batch_free(hits);
+      b = hits = NULL;
+      if (!any) continue;
+      md_batch **grown = realloc(found, ((size_t)count + 1) * sizeof *grown);
+      if (!grown) {
+        rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+        break;
+      }
+      found = grown;
+      rc = md_delta_scan_read(whole, f, reader, g, &b, err);
+      if (rc == MD_OK) rc = rows_with_codes(b, codes, column, &found[count], err);
+      if (rc == MD_OK) count++;
+      md_batch_free(b);
+    }
+    md_parquet_reader_free(reader);
+  }
+  if (rc == MD_OK) {
+    if (count == 0) rc = hc_empty_batch(md_delta_snapshot_schema(s), out, err);
+    else rc = md_batch_concat(md_batch_schema(found[0]), found, count, out, err);
+  }
+  if (rc != MD_OK) md_error_context(err, "silver/%s", src->table);
+  for (int i = 0; i < count; i++) md_batch_free(found[i]);
+  free(found);
+  md_delta_scan_free(probe);
+  md_delta_scan_free(whole);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  return rc;
+}
+
 static md_code read_layer(const hc_config *cfg, const char *layer, const char *name, md_batch **out, md_error *err) {
   char path[HC_PATH_MAX];
   md_code rc = hc_path(cfg, layer, name, path, err);
   return rc ? rc : hc_read_table(path, out, NULL, err);
+}
+
+/* Can a silver row that turns into a reject be rebuilt from silver alone?
+ * Only when silver holds every column the rejects table has (a source column
+ * added later reaches rejects but not silver). */
+static bool silver_holds_rejects_columns(const hc_config *cfg, const hc_silver_source *src, const md_batch *rejects) {
+  char path[HC_PATH_MAX];
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  bool holds = hc_path(cfg, "silver", src->table, path, NULL) == MD_OK && open_version(path, -1, &t, &s, NULL) == MD_OK;
+  const md_schema *rs = md_batch_schema(rejects);
+  for (int i = 0; holds && i < md_schema_num_fields(rs); i++) {
+    const char *name = md_field_name(md_schema_field(rs, i));
+    holds = name[0] == '_' || md_schema_find(md_delta_snapshot_schema(s), name) >= 0;
+  }
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  return holds;
 }
 
 /* The narrow path; *narrow stays false when it must not be taken. */
@@ -260,7 +349,7 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
   if (rc == MD_OK && ok && !source) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK && ok) rc = read_layer(cfg, "silver", rejects_name, &in->old_rejects, err);
   if (rc == MD_OK && ok) parts[num_parts++] = hc_scan(keyed);
-  md_batch *codes[HC_MAX_LOOKUPS] = {0};
+  md_batch *codes[HC_MAX_LOOKUPS] = {0}, *known[HC_MAX_LOOKUPS] = {0}, *stored[HC_MAX_LOOKUPS] = {0};
   for (int i = 0; rc == MD_OK && ok && i < src->num_lookups; i++) {
     const hc_lookup_dep *dep = &src->lookups[i];
     int64_t was = hc_input_version(inputs, dep->table);
@@ -269,15 +358,24 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
     bool removed = false;
     md_error lookup_err;
     /* History we cannot read back (vacuumed) only costs the narrow path. */
-    if (changed_codes(cfg, dep, was, &codes[i], &removed, &lookup_err) != MD_OK || (removed && dep->decides_validity)) {
+    if (changed_codes(cfg, dep, was, &codes[i], &removed, &lookup_err) != MD_OK ||
+        (removed && dep->decides_validity && !silver_holds_rejects_columns(cfg, src, in->old_rejects))) {
       ok = false;
       continue;
     }
-    /* Rebuilding from stored rows needs the whole silver table. */
-    if (!in->old_silver) rc = read_layer(cfg, "silver", src->table, &in->old_silver, err);
-    if (rc != MD_OK) break;
-    parts[num_parts++] = stored_with_codes(in->old_silver, codes[i], dep->column, src, source);
-    parts[num_parts++] = stored_with_codes(in->old_rejects, codes[i], dep->column, src, source);
+    /* Which stored rows a changed code can touch: a lookup that decides
+     * validity turns rejects of a code it gained valid, and can hold silver
+     * rows only of codes it already had; one that does not (a flag such as
+     * IS_PMB) changes silver rows only, rejects do not carry its value. */
+    if (dep->decides_validity) {
+      parts[num_parts++] = stored_with_codes(in->old_rejects, codes[i], dep->column, src, source);
+      rc = hc_collect(md_plan_filter(hc_scan(codes[i]), md_col("_was_known")), &known[i], err);
+    }
+    md_batch *silver_codes = known[i] ? known[i] : codes[i];
+    if (rc == MD_OK && md_batch_num_rows(silver_codes) > 0)
+      rc = silver_rows_with_codes(cfg, src, dep->column, silver_codes, &stored[i], err);
+    if (rc == MD_OK && stored[i])
+      parts[num_parts++] = stored_with_codes(stored[i], silver_codes, dep->column, src, source);
   }
   if (rc == MD_OK && ok && num_parts > 1) {
     /* Rebuilt rows of keys that also have new bronze rows lose to those; a
@@ -293,7 +391,11 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
     keyed = NULL;
   }
   for (int i = 0; i < num_parts; i++) md_plan_free(parts[i]);
-  for (int i = 0; i < HC_MAX_LOOKUPS; i++) md_batch_free(codes[i]);
+  for (int i = 0; i < HC_MAX_LOOKUPS; i++) {
+    md_batch_free(codes[i]);
+    md_batch_free(known[i]);
+    md_batch_free(stored[i]);
+  }
   in->narrow = rc == MD_OK && ok;
   if (in->narrow) in->cfg.patient_nr_is_key = true;
   md_schema_free(source);
@@ -435,15 +537,23 @@ static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file,
   if (rc == MD_OK && !parts) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   for (int g = 0; rc == MD_OK && g < groups; g++) rc = md_delta_scan_read(scan, f, reader, g, &parts[g], err);
   md_parquet_reader_free(reader);
-  md_batch *gone = NULL, *kept = NULL;
+  md_batch *marked = NULL, *gone = NULL, *kept = NULL;
   if (rc == MD_OK && groups > 0) {
+    /* One probe per row: a left join marks the rows whose key was recomputed. */
+    md_expr *e[9];
+    const char *n[9];
+    for (int i = 0; i < src->num_keys; i++) {
+      e[i] = md_col(src->keys[i]);
+      n[i] = src->keys[i];
+    }
+    e[src->num_keys] = md_lit_bool(true);
+    n[src->num_keys] = "_recomputed";
+    md_plan *recomputed = md_plan_project(hc_scan(in->rows), e, n, src->num_keys + 1);
     md_plan *all = md_plan_from_batches(md_batch_schema(parts[0]), parts, groups);
-    rc = hc_collect(md_plan_join(all, hc_scan(in->rows), MD_JOIN_SEMI, stored_keys, src->keys, src->num_keys), &gone,
-                    err);
-    all = md_plan_from_batches(md_batch_schema(parts[0]), parts, groups);
+    rc = hc_collect(md_plan_join(all, recomputed, MD_JOIN_LEFT, stored_keys, src->keys, src->num_keys), &marked, err);
     if (rc == MD_OK)
-      rc = hc_collect(md_plan_join(all, hc_scan(in->rows), MD_JOIN_ANTI, stored_keys, src->keys, src->num_keys), &kept,
-                      err);
+      rc = hc_collect(md_plan_filter(hc_scan(marked), md_is_not_null(md_col("_recomputed"))), &gone, err);
+    if (rc == MD_OK) rc = hc_collect(md_plan_filter(hc_scan(marked), md_is_null(md_col("_recomputed"))), &kept, err);
   }
   for (int g = 0; g < groups; g++) {
     if (parts[g]) p->old_rows += md_batch_num_rows(parts[g]);
@@ -468,6 +578,7 @@ static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file,
       p->removed += n;
     }
   }
+  md_batch_free(marked);
   md_batch_free(gone);
   md_batch_free(kept);
   return rc;

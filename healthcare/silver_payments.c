@@ -13,7 +13,9 @@ md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err) {
   md_schema *src = NULL;
   static const char *const deps[] = {"bronze/bill_payments_raw", "silver/billing"};
   if (hc_skip_unchanged(ctx, cfg, "silver", "bill_payments", deps, 2)) return MD_OK;
-  static const hc_silver_source source = {"bill_payments", keys, 1, NULL, NULL, 0, "silver/billing"};
+  /* A bill gaining or losing its last line changes only the payments of that bill. */
+  static const hc_lookup_dep bills[] = {{"silver/billing", "BILL_ID", "BILL_ID", NULL, true}};
+  static const hc_silver_source source = {"bill_payments", keys, 1, NULL, bills, 1, NULL};
   static const char *const bill_id = "BILL_ID";
   md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
   if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "billing", &bill_id, 1, &billing, err);

@@ -20,11 +20,26 @@ void dec_store(void *p, i128 v) {
   memcpy((uint8_t *)p + 8, &high, 8);
 }
 
-i128 dec_pow10(int n) {
-  i128 v = 1;
-  for (int i = 0; i < n && i < 38; i++) v *= 10;
-  return v;
-}
+/* Casts and sums ask for a power of ten per value (dec_fits): a constant
+ * table, not a loop of up to 38 128-bit multiplications each time. */
+#define E18 ((i128)1000000000000000000LL)
+static const i128 POW10[39] = {
+    (i128)1LL, (i128)10LL, (i128)100LL,
+    (i128)1000LL, (i128)10000LL, (i128)100000LL,
+    (i128)1000000LL, (i128)10000000LL, (i128)100000000LL,
+    (i128)1000000000LL, (i128)10000000000LL, (i128)100000000000LL,
+    (i128)1000000000000LL, (i128)10000000000000LL, (i128)100000000000000LL,
+    (i128)1000000000000000LL, (i128)10000000000000000LL, (i128)100000000000000000LL,
+    (i128)1000000000000000000LL, E18 * 10LL, E18 * 100LL,
+    E18 * 1000LL, E18 * 10000LL, E18 * 100000LL,
+    E18 * 1000000LL, E18 * 10000000LL, E18 * 100000000LL,
+    E18 * 1000000000LL, E18 * 10000000000LL, E18 * 100000000000LL,
+    E18 * 1000000000000LL, E18 * 10000000000000LL, E18 * 100000000000000LL,
+    E18 * 1000000000000000LL, E18 * 10000000000000000LL, E18 * 100000000000000000LL,
+    E18 * 1000000000000000000LL, E18 * E18 * 10LL, E18 * E18 * 100LL};
+#undef E18
+
+i128 dec_pow10(int n) { return POW10[n < 0 ? 0 : n > 38 ? 38 : n]; }
 
 bool dec_fits(i128 v, int precision) {
   i128 limit = dec_pow10(precision);

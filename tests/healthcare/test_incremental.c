@@ -3,7 +3,8 @@
  * incremental runs ends with the same silver, rejects and gold tables as a
  * full refresh of the final source in a fresh home; a retried run id appends
  * nothing twice; a new tariff code makes earlier unknown_tariff_code lines
- * valid. */
+ * valid; a changed tariff category, a renamed PMB condition and a bill
+ * losing its lines (its payments become rejects) end as a full refresh does. */
 #include "support.h"
 #include "hc_incr_util.h"
 
@@ -147,6 +148,94 @@ static void test_new_tariff_code_makes_earlier_unknown_lines_valid(void **state)
   assert_true(lines_with_new_codes(home, "billing", NULL) >= unknown);
 }
 
+/* Rows of <home>/<table> whose string column equals value. */
+static int64_t rows_where(const char *home, const char *table, const char *column, const char *value) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", home, table);
+  md_error err;
+  hct_scan h = hct_scan_latest(path);
+  int64_t n = 0;
+  md_batch *b = NULL;
+  while (md_delta_scan_next(h.scan, &b, &err) == MD_OK && b) {
+    const md_column *c = md_batch_column(b, md_schema_find(md_batch_schema(b), column));
+    const int32_t *o = md_column_offsets(c);
+    for (int64_t r = 0; r < md_batch_num_rows(b); r++)
+      if (!md_column_is_null(c, r) && (size_t)(o[r + 1] - o[r]) == strlen(value) &&
+          memcmp(md_column_data(c) + o[r], value, strlen(value)) == 0)
+        n++;
+    md_batch_free(b);
+  }
+  hct_scan_close(&h);
+  return n;
+}
+
+/* Known tariff codes whose category changes: silver already holds their
+ * lines, so they (and gold's groups) must be recategorised exactly as a full
+ * refresh of the same source does. */
+static void test_changed_tariff_category_equals_full_refresh(void **state) {
+  (void)state;
+  char dir[1400], path[1600];
+  snprintf(dir, sizeof dir, "%s/category", root);
+  hci_case c;
+  hci_prepare(&c, dir, 0.01, 21, NULL, 0.002, 22);
+  assert_true(rows_where(c.home, "silver/billing", "TARIFF_CATEGORY", "CONSULTATION") > 0);
+  snprintf(path, sizeof path, "%s/tariff_codes.parquet", c.src1);
+  hct_rewrite_column(path, "CATEGORY", md_lit_str("PROCEDURE"));
+  hci_run_ok(c.src1, c.home, NULL, true, NULL);
+  assert_int_equal(rows_where(c.home, "silver/billing", "TARIFF_CATEGORY", "CONSULTATION"), 0);
+  hci_run_ok(c.src1, c.full, NULL, false, NULL);
+  assert_int_equal(hci_compare_homes(c.home, c.full), 0);
+}
+
+/* A PMB condition code that leaves the table (renamed here): the lines that
+ * had it stay valid but lose IS_PMB, those of the new code gain it. PMB
+ * does not decide validity, so this stays on the incremental path. */
+static void test_renamed_pmb_condition_equals_full_refresh(void **state) {
+  (void)state;
+  char dir[1400], path[1600];
+  snprintf(dir, sizeof dir, "%s/pmb", root);
+  hci_case c;
+  hci_prepare(&c, dir, 0.01, 31, NULL, 0.002, 32);
+  snprintf(path, sizeof path, "%s/pmb_conditions.parquet", c.src1);
+  md_expr *parts[2] = {md_col("ICD10_CODE"), md_lit_str("9")};
+  hct_rewrite_column(path, "ICD10_CODE", md_concat(parts, 2));
+  hci_run_ok(c.src1, c.home, NULL, true, NULL);
+  hci_run_ok(c.src1, c.full, NULL, false, NULL);
+  assert_int_equal(hci_compare_homes(c.home, c.full), 0);
+}
+
+/* Every line of the first bills loses its amount (a correction newer than
+ * anything ingested): the bills leave silver/billing, so their payments turn
+ * unknown_bill rejects — bill_payments follows silver/billing's bills on its
+ * incremental path and must end as a full refresh does. */
+static void test_bill_losing_its_lines_turns_its_payments_unknown_bill(void **state) {
+  (void)state;
+  char dir[1400], path[1600];
+  snprintf(dir, sizeof dir, "%s/lost_bill", root);
+  hci_case c;
+  hci_prepare(&c, dir, 0.01, 41, NULL, 0.002, 42);
+  int64_t unknown_before = rows_where(c.home, "silver/bill_payments_rejects", "_reject_reason", "unknown_bill");
+  snprintf(path, sizeof path, "%s/billing.parquet", c.src1);
+  md_batch *billing = hct_read_parquet(path);
+  const md_column *u = md_batch_column(billing, md_schema_find(md_batch_schema(billing), "UPDATED_AT"));
+  md_scalar later = {.type = md_type_timestamp(MD_MICRO, false)};
+  for (int64_t r = 0; r < md_column_length(u); r++)
+    if (!md_column_is_null(u, r) && ((const int64_t *)md_column_values(u))[r] > later.v.i)
+      later.v.i = ((const int64_t *)md_column_values(u))[r];
+  md_batch_free(billing);
+  later.v.i += 1000000;
+  md_expr *kept[1] = {md_ge(md_col("BILL_ID"), md_lit_int(1060))};
+  md_expr *amount[1] = {md_col("AMOUNT")};
+  hct_rewrite_column(path, "AMOUNT", md_case_when(kept, amount, 1, NULL));
+  md_expr *lost[1] = {md_lt(md_col("BILL_ID"), md_lit_int(1060))};
+  md_expr *stamp[1] = {md_lit(later)};
+  hct_rewrite_column(path, "UPDATED_AT", md_case_when(lost, stamp, 1, md_col("UPDATED_AT")));
+  hci_run_ok(c.src1, c.home, NULL, true, NULL);
+  assert_true(rows_where(c.home, "silver/bill_payments_rejects", "_reject_reason", "unknown_bill") > unknown_before);
+  hci_run_ok(c.src1, c.full, NULL, false, NULL);
+  assert_int_equal(hci_compare_homes(c.home, c.full), 0);
+}
+
 /* A later as_of changes unchanged rows (future service dates become valid,
  * ages and active plans move): an incremental run on the same source must
  * still equal a full refresh for that date. */
@@ -168,6 +257,9 @@ int main(void) {
   snprintf(root, sizeof root, "%s", test_temp_dir("healthcare_incremental"));
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_new_tariff_code_makes_earlier_unknown_lines_valid),
+      cmocka_unit_test(test_changed_tariff_category_equals_full_refresh),
+      cmocka_unit_test(test_renamed_pmb_condition_equals_full_refresh),
+      cmocka_unit_test(test_bill_losing_its_lines_turns_its_payments_unknown_bill),
       cmocka_unit_test(test_retry_with_same_run_id_appends_nothing_twice),
       cmocka_unit_test(test_incremental_run_with_later_as_of_equals_full_refresh),
       cmocka_unit_test(test_incremental_runs_equal_full_refresh_seed_1),
