@@ -1,12 +1,13 @@
 /* parquet_bench.c — Medallion's side of bench/parquet: write or read the
  * benchmark table, one phase per process so the peak RSS is that phase's own.
  *
- *   medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS]
+ *   medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS] [THREADS]
  *   medallion_bench_parquet read FILE [THREADS]
  *   medallion_bench_parquet read-nested FILE [THREADS]
  *
  * write: builds the ten-column table in memory (timed apart, not counted), then
- *        times writing it with the Parquet writer (snappy, dictionary on).
+ *        times writing it with the Parquet writer (snappy, dictionary on),
+ *        encoding columns on THREADS threads (default 0: every online CPU).
  * read:  times opening the file and reading every row group with every column
  *        into Arrow-layout batches, folding each batch into a checksum so the
  *        work cannot be skipped; streaming, each batch is handed back to the
@@ -129,7 +130,7 @@ static md_code generate(md_column **cols, int64_t rows, md_error *err) {
   return MD_OK;
 }
 
-static int bench_write(const char *path, int64_t rows, int64_t row_group_rows) {
+static int bench_write(const char *path, int64_t rows, int64_t row_group_rows, int threads) {
   md_error err;
   md_error_clear(&err);
   md_schema *schema = md_schema_new();
@@ -150,6 +151,7 @@ static int bench_write(const char *path, int64_t rows, int64_t row_group_rows) {
   md_parquet_write_options_default(&options);
   options.codec = MD_PARQUET_SNAPPY;
   if (row_group_rows > 0) options.row_group_rows = row_group_rows;
+  options.threads = threads;
   md_parquet_writer *writer = NULL;
   double c0 = cpu_seconds();
   double t0 = now_seconds();
@@ -163,8 +165,8 @@ static int bench_write(const char *path, int64_t rows, int64_t row_group_rows) {
   md_parquet_writer_free(writer);
   md_batch_free(batch);
   printf("{\"engine\":\"medallion\",\"phase\":\"write\",\"rows\":%" PRId64 ",\"seconds\":%.6f,\"cpu_seconds\":%.6f,"
-         "\"generate_seconds\":%.6f,\"bytes\":%" PRId64 ",\"threads\":1,\"max_rss_kb\":%ld}\n",
-         rows, t1 - t0, c1 - c0, g1 - g0, file_size(path), max_rss_kb());
+         "\"generate_seconds\":%.6f,\"bytes\":%" PRId64 ",\"threads\":%d,\"max_rss_kb\":%ld}\n",
+         rows, t1 - t0, c1 - c0, g1 - g0, file_size(path), threads, max_rss_kb());
   return 0;
 }
 
@@ -339,16 +341,17 @@ int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "write") == 0) {
     int64_t rows = strtoll(argv[3], NULL, 10);
     int64_t row_group_rows = argc >= 5 ? strtoll(argv[4], NULL, 10) : 0;
+    int write_threads = argc >= 6 ? atoi(argv[5]) : 0;
     if (rows < 1) {
       fprintf(stderr, "medallion_bench_parquet: ROWS must be positive\n");
       return 2;
     }
-    return bench_write(argv[2], rows, row_group_rows);
+    return bench_write(argv[2], rows, row_group_rows, write_threads);
   }
   int threads = argc >= 4 ? atoi(argv[3]) : 0;
   if ((argc == 3 || argc == 4) && strcmp(argv[1], "read") == 0) return bench_read(argv[2], threads);
   if ((argc == 3 || argc == 4) && strcmp(argv[1], "read-nested") == 0) return bench_read_nested(argv[2], threads);
-  fprintf(stderr, "usage: medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS] | read FILE [THREADS] |"
+  fprintf(stderr, "usage: medallion_bench_parquet write FILE ROWS [ROW_GROUP_ROWS] [THREADS] | read FILE [THREADS] |"
                   " read-nested FILE [THREADS]\n");
   return 2;
 }

@@ -124,6 +124,7 @@ typedef struct md_parquet_write_options {
   bool dictionary;                 /* default true */
   int64_t dictionary_page_bytes;   /* fall back to PLAIN above this; default 1 MiB */
   const md_metadata *key_value;    /* extra file key-value metadata (borrowed), or NULL */
+  int threads;                     /* columns encoded at once; default 0 = the number of online CPUs */
 } md_parquet_write_options;
 
 void md_parquet_write_options_default(md_parquet_write_options *options);

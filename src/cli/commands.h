@@ -19,4 +19,8 @@ int cmd_delta_vacuum(int argc, char **argv);  /* cmd_delta_vacuum.c */
 int cmd_lineage(int argc, char **argv);       /* cmd_lineage.c */
 int cmd_ui(int argc, char **argv);            /* cmd_ui.c */
 
+/* glibc malloc settings for commands that process tables (alloc_tuning.c);
+ * call before any thread starts. */
+void cli_tune_allocator_for_batch_work(void);
+
 #endif

@@ -65,6 +65,8 @@ int main(int argc, char **argv) {
     printf("medallion %s\n", md_version());
     return 0;
   }
+  /* The UI server is long-lived and keeps glibc's defaults, which return memory. */
+  if (strcmp(argv[1], "ui") != 0) cli_tune_allocator_for_batch_work();
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
   fprintf(stderr, "medallion: unknown command '%s' (try 'medallion --help')\n", argv[1]);

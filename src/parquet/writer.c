@@ -16,6 +16,8 @@
  * page always starts at a record boundary. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,16 @@ enum { MAX_PAGE_ROWS = 1 << 20 };
 /* Level entries a nested field is shredded in at a time: rows per slice adapt
  * to the entries per row seen so far. */
 enum { SLICE_ENTRIES = 1 << 15 };
+/* Columns are encoded on several threads only for slices of at least this
+ * many rows: below it, starting threads costs more than it saves. */
+enum { PARALLEL_MIN_ROWS = 16384, MAX_WRITER_THREADS = 64 };
+
+/* Buffers that encoding a page needs for a moment: one set per thread that
+ * encodes columns at once. */
+typedef struct encode_scratch {
+  page_writer pages;
+  writer_buf rle;
+} encode_scratch;
 
 typedef struct column_writer {
   writer_leaf leaf; /* a copy of the writer's leaves[i] (which owns the path) */
@@ -94,9 +106,10 @@ struct md_parquet_writer {
   column_writer *columns;
   shred_workspace shred;
   int64_t slice_entries; /* most level entries a leaf got from the last slice */
-  page_writer pages;
+  encode_scratch serial;    /* the calling thread's */
+  encode_scratch *workers;  /* threads - 1 more, made by the first parallel slice */
+  int threads;              /* columns encoded at once */
   writer_buf dictionary_page;
-  writer_buf rle;
   writer_buf row_groups; /* serialised RowGroup structs */
   int num_row_groups;
   int64_t group_rows;
@@ -114,6 +127,7 @@ void md_parquet_write_options_default(md_parquet_write_options *options) {
   options->dictionary = true;
   options->dictionary_page_bytes = 1 << 20;
   options->key_value = NULL;
+  options->threads = 0;
 }
 
 /* ---------------------------------------------------------------- file i/o */
@@ -188,7 +202,7 @@ static int64_t page_estimate(const column_writer *cw) {
   return levels + (int64_t)cw->page_values.size;
 }
 
-static md_code flush_page(md_parquet_writer *w, column_writer *cw, md_error *err) {
+static md_code flush_page(encode_scratch *scratch, column_writer *cw, md_error *err) {
   if (cw->page_rows == 0) return MD_OK;
   if (cw->page_bits.failed || cw->page_values.failed || cw->page_def.failed || cw->page_rep.failed)
     return md_error_set(err, MD_ERR_NOMEM, "out of memory");
@@ -205,16 +219,17 @@ static md_code flush_page(md_parquet_writer *w, column_writer *cw, md_error *err
   md_code code;
   if (cw->dictionary_on && cw->index_count > 0) {
     int width = dictionary_bit_width(cw);
-    w->rle.size = 0;
-    writer_buf_append_byte(&w->rle, (uint8_t)width);
-    encode_rle_hybrid(&w->rle, cw->indices, cw->index_count, width);
-    if (w->rle.failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory encoding dictionary indices");
-    code = page_write_data(&w->pages, &cw->pages, cw->page_rows, &levels, WRITER_ENCODING_RLE_DICTIONARY,
-                           w->rle.data, w->rle.size, &sizes, err);
+    writer_buf *rle = &scratch->rle;
+    rle->size = 0;
+    writer_buf_append_byte(rle, (uint8_t)width);
+    encode_rle_hybrid(rle, cw->indices, cw->index_count, width);
+    if (rle->failed) return md_error_set(err, MD_ERR_NOMEM, "out of memory encoding dictionary indices");
+    code = page_write_data(&scratch->pages, &cw->pages, cw->page_rows, &levels, WRITER_ENCODING_RLE_DICTIONARY,
+                           rle->data, rle->size, &sizes, err);
     cw->dictionary_pages++;
   } else {
     /* PLAIN; also a dictionary-mode page that is all nulls (no indices). */
-    code = page_write_data(&w->pages, &cw->pages, cw->page_rows, &levels, WRITER_ENCODING_PLAIN,
+    code = page_write_data(&scratch->pages, &cw->pages, cw->page_rows, &levels, WRITER_ENCODING_PLAIN,
                            cw->page_values.data, cw->page_values.size, &sizes, err);
     cw->plain_pages++;
   }
@@ -314,11 +329,12 @@ static md_code append_values(column_writer *cw, const md_column *column, int64_t
 }
 
 /* Called between slices of rows (so at a record boundary). */
-static md_code check_dictionary_size(md_parquet_writer *w, column_writer *cw, md_error *err) {
+static md_code check_dictionary_size(const md_parquet_writer *w, column_writer *cw, encode_scratch *scratch,
+                                     md_error *err) {
   if (cw->dictionary_on && (int64_t)encode_dict_bytes(&cw->dict) > w->options.dictionary_page_bytes) {
     /* Dictionary too big: pages so far stay dictionary-encoded, the rest of
      * the chunk is PLAIN (readers handle the mix, as parquet-cpp writes it). */
-    md_code code = flush_page(w, cw, err);
+    md_code code = flush_page(scratch, cw, err);
     if (code != MD_OK) return code;
     cw->dictionary_on = false;
     cw->dictionary_gave_up = true;
@@ -326,8 +342,8 @@ static md_code check_dictionary_size(md_parquet_writer *w, column_writer *cw, md
   return MD_OK;
 }
 
-static md_code append_rows(md_parquet_writer *w, column_writer *cw, const md_column *column, int64_t row,
-                           int64_t count, md_error *err) {
+static md_code append_rows(const md_parquet_writer *w, column_writer *cw, const md_column *column, int64_t row,
+                           int64_t count, encode_scratch *scratch, md_error *err) {
   const uint8_t *validity = md_column_validity(column);
   if (cw->leaf.conversion == WRITER_CONV_NULL) validity = NULL;
   int64_t nulls = cw->leaf.conversion == WRITER_CONV_NULL ? count : encode_count_zeros(validity, row, count);
@@ -353,7 +369,7 @@ static md_code append_rows(md_parquet_writer *w, column_writer *cw, const md_col
   cw->stats.null_count += nulls;
   md_code code = append_values(cw, column, row, count, err);
   if (code != MD_OK) return code;
-  return check_dictionary_size(w, cw, err);
+  return check_dictionary_size(w, cw, scratch, err);
 }
 
 /* How many of the next `remaining` rows to encode before checking the page size. */
@@ -379,16 +395,16 @@ static int64_t mini_chunk_rows(const md_parquet_writer *w, const column_writer *
   return n;
 }
 
-static md_code append_column(md_parquet_writer *w, column_writer *cw, const md_column *column, int64_t row,
-                             int64_t count, md_error *err) {
+static md_code append_column(const md_parquet_writer *w, column_writer *cw, const md_column *column, int64_t row,
+                             int64_t count, encode_scratch *scratch, md_error *err) {
   int64_t done = 0;
   while (done < count) {
     int64_t n = mini_chunk_rows(w, cw, column, row + done, count - done);
-    md_code code = append_rows(w, cw, column, row + done, n, err);
+    md_code code = append_rows(w, cw, column, row + done, n, scratch, err);
     if (code != MD_OK) return code;
     done += n;
     if (page_estimate(cw) >= w->options.page_bytes || cw->page_rows >= MAX_PAGE_ROWS) {
-      code = flush_page(w, cw, err);
+      code = flush_page(scratch, cw, err);
       if (code != MD_OK) return code;
     }
   }
@@ -441,9 +457,9 @@ static md_code append_nested(md_parquet_writer *w, field_writer *fw, const md_co
     done += n;
     for (int c = fw->first_leaf; c < fw->first_leaf + fw->num_leaves; c++) {
       column_writer *cw = &w->columns[c];
-      code = check_dictionary_size(w, cw, err);
+      code = check_dictionary_size(w, cw, &w->serial, err);
       if (code == MD_OK && (page_estimate(cw) >= w->options.page_bytes || cw->page_rows >= MAX_PAGE_ROWS))
-        code = flush_page(w, cw, err);
+        code = flush_page(&w->serial, cw, err);
       if (code != MD_OK) return md_error_context(err, "column %s", cw->leaf.dotted);
     }
     /* Aim the next slice at SLICE_ENTRIES level entries per leaf. */
@@ -519,14 +535,14 @@ static void add_dictionary_stats(column_writer *cw) {
 
 static md_code flush_column_chunk(md_parquet_writer *w, column_writer *cw, thrift_writer *t, int64_t *uncompressed,
                                   int64_t *compressed, md_error *err) {
-  md_code code = flush_page(w, cw, err);
+  md_code code = flush_page(&w->serial, cw, err);
   if (code != MD_OK) return code;
   int64_t dictionary_offset = -1;
   int64_t chunk_uncompressed = cw->pages_uncompressed, chunk_compressed = cw->pages_compressed;
   if (cw->dictionary_pages > 0) {
     page_sizes sizes;
     w->dictionary_page.size = 0;
-    code = page_write_dictionary(&w->pages, &w->dictionary_page, cw->dict.count, cw->dict.values.data,
+    code = page_write_dictionary(&w->serial.pages, &w->dictionary_page, cw->dict.count, cw->dict.values.data,
                                  cw->dict.values.size, &sizes, err);
     if (code != MD_OK) return code;
     dictionary_offset = w->offset;
@@ -748,9 +764,12 @@ md_code md_parquet_writer_open(const char *path, const md_schema *schema, const 
   md_parquet_writer *w = calloc(1, sizeof *w);
   if (!w) return md_error_set(err, MD_ERR_NOMEM, "%s: out of memory", path);
   w->fd = -1;
-  page_writer_init(&w->pages, options->codec, options->compression_level);
+  page_writer_init(&w->serial.pages, options->codec, options->compression_level);
+  writer_buf_init(&w->serial.rle);
   writer_buf_init(&w->dictionary_page);
-  writer_buf_init(&w->rle);
+  w->threads = options->threads > 0 ? options->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if (w->threads < 1) w->threads = 1;
+  if (w->threads > MAX_WRITER_THREADS) w->threads = MAX_WRITER_THREADS;
   shred_workspace_init(&w->shred);
   writer_buf_init(&w->row_groups);
   w->path = strdup(path);
@@ -767,6 +786,120 @@ md_code md_parquet_writer_open(const char *path, const md_schema *schema, const 
   return MD_OK;
 }
 
+/* ------------------------------------------------- encoding a slice of rows */
+
+/* The flat columns of one slice, encoded by several threads: each takes the
+ * next column not yet taken, so a long string column does not hold up the
+ * others. Every column has its own encoder state; only the page scratch is
+ * per thread. */
+typedef struct slice_job {
+  md_parquet_writer *w;
+  const md_batch *batch;
+  int64_t at, take;
+  const int *fields; /* flat fields of the slice */
+  int count;
+  atomic_int next;
+  md_code *codes; /* per entry of fields */
+  md_error *errors;
+} slice_job;
+
+typedef struct slice_worker {
+  slice_job *job;
+  encode_scratch *scratch;
+} slice_worker;
+
+static void *encode_columns(void *arg) {
+  slice_worker *me = arg;
+  slice_job *job = me->job;
+  for (int i = atomic_fetch_add(&job->next, 1); i < job->count; i = atomic_fetch_add(&job->next, 1)) {
+    const field_writer *fw = &job->w->fields[job->fields[i]];
+    job->codes[i] = append_column(job->w, &job->w->columns[fw->first_leaf], md_batch_column(job->batch, job->fields[i]),
+                                  job->at, job->take, me->scratch, &job->errors[i]);
+  }
+  return NULL;
+}
+
+static md_code make_workers(md_parquet_writer *w, md_error *err) {
+  if (w->workers) return MD_OK;
+  w->workers = calloc((size_t)w->threads - 1, sizeof *w->workers);
+  if (!w->workers) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (int t = 0; t < w->threads - 1; t++) {
+    page_writer_init(&w->workers[t].pages, w->options.codec, w->options.compression_level);
+    writer_buf_init(&w->workers[t].rle);
+  }
+  return MD_OK;
+}
+
+/* Nested fields (which share the shredding workspace) on this thread, then
+ * the flat ones on up to w->threads threads; *failed gets the first field
+ * (in schema order) that failed. */
+static md_code encode_slice_parallel(md_parquet_writer *w, const md_batch *batch, int64_t at, int64_t take,
+                                     int *failed, md_error *err) {
+  for (int f = 0; f < w->num_fields; f++) {
+    if (!w->fields[f].nested) continue;
+    md_code code = append_nested(w, &w->fields[f], md_batch_column(batch, f), at, take, err);
+    if (code != MD_OK) {
+      *failed = f;
+      return code;
+    }
+  }
+  slice_job job = {.w = w, .batch = batch, .at = at, .take = take};
+  int *fields = calloc((size_t)w->num_fields, sizeof *fields);
+  job.codes = calloc((size_t)w->num_fields, sizeof *job.codes);
+  job.errors = calloc((size_t)w->num_fields, sizeof *job.errors);
+  md_code code = fields && job.codes && job.errors ? make_workers(w, err)
+                                                   : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (code == MD_OK) {
+    for (int f = 0; f < w->num_fields; f++)
+      if (!w->fields[f].nested) fields[job.count++] = f;
+    job.fields = fields;
+    atomic_init(&job.next, 0);
+    int threads = w->threads < job.count ? w->threads : job.count;
+    slice_worker workers[MAX_WRITER_THREADS];
+    pthread_t extra[MAX_WRITER_THREADS];
+    int started = 0;
+    for (int t = 1; t < threads; t++) {
+      workers[t] = (slice_worker){&job, &w->workers[t - 1]};
+      if (pthread_create(&extra[started], NULL, encode_columns, &workers[t]) != 0) break; /* fewer threads */
+      started++;
+    }
+    workers[0] = (slice_worker){&job, &w->serial};
+    encode_columns(&workers[0]);
+    for (int t = 0; t < started; t++) pthread_join(extra[t], NULL);
+    for (int i = 0; i < job.count && code == MD_OK; i++) {
+      if (job.codes[i] == MD_OK) continue;
+      code = job.codes[i];
+      *failed = fields[i];
+      if (err) *err = job.errors[i];
+    }
+  }
+  free(fields);
+  free(job.codes);
+  free(job.errors);
+  return code;
+}
+
+/* Rows [at, at + take) of every column into the current row group. */
+static md_code encode_slice(md_parquet_writer *w, const md_batch *batch, int64_t at, int64_t take, md_error *err) {
+  int failed = -1;
+  md_code code = MD_OK;
+  if (w->threads > 1 && take >= PARALLEL_MIN_ROWS && w->num_fields > 1) {
+    code = encode_slice_parallel(w, batch, at, take, &failed, err);
+  } else {
+    for (int f = 0; f < w->num_fields && code == MD_OK; f++) {
+      field_writer *fw = &w->fields[f];
+      const md_column *column = md_batch_column(batch, f);
+      code = fw->nested ? append_nested(w, fw, column, at, take, err)
+                         : append_column(w, &w->columns[fw->first_leaf], column, at, take, &w->serial, err);
+      if (code != MD_OK) failed = f;
+    }
+  }
+  if (code != MD_OK)
+    md_error_context(err, "%s: row group %d: column %s", w->path, w->num_row_groups,
+                     failed >= 0 ? w->fields[failed].root.name : "?");
+  return code;
+}
+
 md_code md_parquet_writer_write(md_parquet_writer *w, const md_batch *batch, md_error *err) {
   if (!w || !batch) return md_error_set(err, MD_ERR_INVALID, "md_parquet_writer_write: NULL argument");
   if (w->closed) return md_error_set(err, MD_ERR_INVALID, "%s: writer already closed", w->path);
@@ -778,20 +911,15 @@ md_code md_parquet_writer_write(md_parquet_writer *w, const md_batch *batch, md_
   while (at < rows) {
     int64_t take = w->options.row_group_rows - w->group_rows;
     if (take > rows - at) take = rows - at;
-    for (int f = 0; f < w->num_fields; f++) {
-      field_writer *fw = &w->fields[f];
-      const md_column *column = md_batch_column(batch, f);
-      md_code code = fw->nested ? append_nested(w, fw, column, at, take, err)
-                                : append_column(w, &w->columns[fw->first_leaf], column, at, take, err);
-      if (code != MD_OK) {
-        w->failed = true;
-        return md_error_context(err, "%s: row group %d: column %s", w->path, w->num_row_groups, fw->root.name);
-      }
+    md_code code = encode_slice(w, batch, at, take, err);
+    if (code != MD_OK) {
+      w->failed = true;
+      return code;
     }
     w->group_rows += take;
     at += take;
     if (w->group_rows >= w->options.row_group_rows) {
-      md_code code = flush_row_group(w, err);
+      code = flush_row_group(w, err);
       if (code != MD_OK) {
         w->failed = true;
         return md_error_context(err, "%s", w->path);
@@ -857,9 +985,14 @@ void md_parquet_writer_free(md_parquet_writer *w) {
   shred_workspace_free(&w->shred);
   md_schema_free(w->schema);
   md_metadata_free(w->key_value);
-  page_writer_free(&w->pages);
+  page_writer_free(&w->serial.pages);
+  writer_buf_free(&w->serial.rle);
+  for (int t = 0; w->workers && t < w->threads - 1; t++) {
+    page_writer_free(&w->workers[t].pages);
+    writer_buf_free(&w->workers[t].rle);
+  }
+  free(w->workers);
   writer_buf_free(&w->dictionary_page);
-  writer_buf_free(&w->rle);
   writer_buf_free(&w->row_groups);
   free(w);
 }

@@ -74,18 +74,7 @@ static inline void node_run(const char *dir, const char *args) {
 }
 
 /* A whole file, NUL-terminated (malloc'd); fails the test when unreadable. */
-static inline char *slurp_text(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) fail_msg("cannot open %s", path);
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *text = malloc((size_t)size + 1);
-  if (fread(text, 1, (size_t)size, f) != (size_t)size) fail_msg("cannot read %s", path);
-  text[size] = '\0';
-  fclose(f);
-  return text;
-}
+static inline char *slurp_text(const char *path) { return test_read_file(path, NULL); }
 
 /* Fails with the first differing line when got differs from want. */
 static inline void expect_same_lines(const char *what, const char *want, const char *got) {

@@ -36,3 +36,17 @@ const char *test_temp_dir(const char *name) {
   if (system(cmd) != 0) return NULL;
   return path;
 }
+
+char *test_read_file(const char *path, size_t *size) {
+  FILE *f = fopen(path, "rb");
+  if (!f) fail_msg("cannot open %s", path);
+  fseek(f, 0, SEEK_END);
+  long length = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *data = length >= 0 ? malloc((size_t)length + 1) : NULL;
+  if (!data || fread(data, 1, (size_t)length, f) != (size_t)length) fail_msg("cannot read %s", path);
+  data[length] = '\0';
+  fclose(f);
+  if (size) *size = (size_t)length;
+  return data;
+}

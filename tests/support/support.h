@@ -16,5 +16,8 @@ const char *test_shared_dir(void);
 int test_shared_missing(const char *what);
 /* A fresh empty directory under the build tree, unique per call. Static buffer. */
 const char *test_temp_dir(const char *name);
+/* A whole file, NUL-terminated (malloc'd); *size (may be NULL) gets its
+ * length. Fails the test when the file cannot be read. */
+char *test_read_file(const char *path, size_t *size);
 
 #endif
