@@ -82,6 +82,9 @@ md_code hc_write_batches(md_asset_ctx *ctx, const hc_config *cfg, const char *la
                          md_batch *const *batches, int num_batches, const hc_write_spec *spec, md_error *err);
 /* Runs a plan (freed) and gathers its rows. */
 md_code hc_collect(md_plan *plan, md_batch **out, md_error *err);
+/* hc_collect on the run's compute threads (cfg->threads): the executor's
+ * output does not depend on the thread count. */
+md_code hc_collect_with(const hc_config *cfg, md_plan *plan, md_batch **out, md_error *err);
 /* A batch of no rows with this schema. */
 md_code hc_empty_batch(const md_schema *schema, md_batch **out, md_error *err);
 /* A plan over one batch (borrowed). */
@@ -89,6 +92,8 @@ md_plan *hc_scan(md_batch *batch);
 
 /* Normalise (§3 step 1) every column of batch except '_' metadata columns. */
 md_plan *hc_normalise(md_batch *bronze);
+/* The same over a plan (owned) whose output schema is schema. */
+md_plan *hc_normalise_plan(md_plan *input, const md_schema *schema);
 bool hc_is_code_column(const char *name);
 bool hc_is_identifier(const char *name);
 
@@ -140,7 +145,9 @@ typedef struct hc_silver_source {
 typedef struct hc_silver_input {
   hc_config cfg;
   const hc_silver_source *source;
-  md_batch *rows;
+  md_batch *rows;   /* narrow: the keyed rows; full: NULL, see row_batches */
+  md_batch **row_batches; /* full: the deduplicated rows as keep-latest handed them out (never gathered) */
+  int num_row_batches;    /* at least one (an empty batch carries the schema) */
   int64_t expected; /* full: distinct non-null keys + null-key rows */
   bool narrow;
   md_batch *old_silver, *old_rejects;
@@ -162,10 +169,15 @@ md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_
  * expressions. */
 md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver_table *spec, md_plan *validated,
                          const md_schema *source_schema, md_error *err);
-/* Normalise then keep-latest on keys; also counts distinct non-null keys plus
- * null-key rows of the normalised rows (for the §3 count check). */
-md_code hc_normalise_dedupe(md_batch *bronze, const char *const *keys, int num_keys, md_batch **out,
-                            int64_t *expected_count, md_error *err);
+/* A full recompute's rows: bronze/<table>_raw scanned as a stream,
+ * normalised and kept latest per key straight into in->row_batches (no whole
+ * copy of bronze or of the normalised rows); in->expected gets the distinct
+ * non-null keys plus the null-key rows (for the §3 count check). */
+md_code hc_silver_latest_rows(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver_source *src,
+                              hc_silver_input *in, md_error *err);
+/* A plan over the rows to validate (narrow or full) and their schema. */
+md_plan *hc_silver_rows(const hc_silver_input *in);
+const md_schema *hc_silver_schema(const hc_silver_input *in);
 
 md_expr *hc_patient_key(const hc_config *cfg);
 /* The source columns of a schema (no '_' columns). */
@@ -191,5 +203,15 @@ bool hc_skip_unchanged(md_asset_ctx *ctx, const hc_config *cfg, const char *laye
 bool hc_same_rows(const md_batch *a, const md_batch *b);
 
 md_expr *hc_str_in(const char *column, const char *const *values, int n);
+
+/* Lookups in a small reference table (silver_lookup.c). hc_lookup: a join's
+ * right side, the reference's code column plus a found-marker (true) and
+ * optionally one value column renamed. hc_join_lookup: rows (owned) left
+ * joined with it on code, with the same columns and values as that join,
+ * computed by expressions when the reference is small text (no copy of the
+ * rows' columns). ref is borrowed and must outlive the plan. */
+md_plan *hc_lookup(md_batch *ref, const char *code, const char *value, const char *value_as, const char *marker);
+md_plan *hc_join_lookup(md_plan *rows, md_batch *ref, const char *code, const char *value, const char *value_as,
+                        const char *marker);
 
 #endif

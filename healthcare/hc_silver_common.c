@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hc_internal.h"
 
@@ -25,13 +26,17 @@ bool hc_is_identifier(const char *name) {
 }
 
 md_plan *hc_normalise(md_batch *bronze) {
-  const md_schema *s = md_batch_schema(bronze);
+  return hc_normalise_plan(hc_scan(bronze), md_batch_schema(bronze));
+}
+
+md_plan *hc_normalise_plan(md_plan *input, const md_schema *s) {
   int n = md_schema_num_fields(s), k = 0;
   md_expr **exprs = calloc((size_t)n + 1, sizeof *exprs);
   const char **names = calloc((size_t)n + 1, sizeof *names);
   if (!exprs || !names) {
     free(exprs);
     free(names);
+    md_plan_free(input);
     return NULL;
   }
   for (int i = 0; i < n; i++) {
@@ -47,7 +52,7 @@ md_plan *hc_normalise(md_batch *bronze) {
     exprs[k] = e;
     names[k++] = name;
   }
-  md_plan *p = md_plan_project(hc_scan(bronze), exprs, names, k);
+  md_plan *p = md_plan_project(input, exprs, names, k);
   free(exprs);
   free(names);
   return p;
@@ -59,28 +64,11 @@ static md_expr *any_key_null(const char *const *keys, int num_keys) {
   return e;
 }
 
-static md_code count_rows(md_plan *plan, int64_t *out, md_error *err) {
+static md_code count_rows(const hc_config *cfg, md_plan *plan, int64_t *out, md_error *err) {
   md_batch *b = NULL;
-  md_code rc = hc_collect(plan, &b, err);
+  md_code rc = hc_collect_with(cfg, plan, &b, err);
   if (rc == MD_OK) *out = md_batch_num_rows(b);
   md_batch_free(b);
-  return rc;
-}
-
-md_code hc_normalise_dedupe(md_batch *bronze, const char *const *keys, int num_keys, md_batch **out,
-                            int64_t *expected_count, md_error *err) {
-  md_batch *norm = NULL;
-  md_code rc = hc_collect(hc_normalise(bronze), &norm, err);
-  if (rc) return rc;
-  int64_t distinct = 0, null_keys = 0;
-  md_agg count = {MD_AGG_COUNT_ALL, NULL, "n"};
-  rc = count_rows(md_plan_aggregate(md_plan_filter(hc_scan(norm), md_not(any_key_null(keys, num_keys))), keys,
-                                    num_keys, &count, 1),
-                  &distinct, err);
-  if (rc == MD_OK) rc = count_rows(md_plan_filter(hc_scan(norm), any_key_null(keys, num_keys)), &null_keys, err);
-  if (rc == MD_OK) rc = hc_collect(md_plan_keep_latest(hc_scan(norm), keys, num_keys, "UPDATED_AT"), out, err);
-  if (rc == MD_OK) *expected_count = distinct + null_keys;
-  md_batch_free(norm);
   return rc;
 }
 
@@ -148,12 +136,73 @@ static md_plan *list_scan(const batch_list *l) {
   return md_plan_from_batches(md_batch_schema(l->items[0]), l->items, l->count);
 }
 
+/* Runs a plan (freed) on threads, appending its batches to list as they
+ * come; a list left empty gets one empty batch, for its schema. */
+static md_code run_into(md_plan *p, int threads, batch_list *list, md_error *err) {
+  md_exec_options opts = {.threads = threads};
+  md_stream *stream = NULL;
+  md_code rc = p ? md_plan_execute(p, &opts, &stream, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  while (rc == MD_OK) {
+    md_batch *part = NULL;
+    rc = md_stream_next(stream, &part, err);
+    if (rc || !part) break;
+    rc = list_push(list, part, err);
+  }
+  if (rc == MD_OK && list->count == 0) {
+    md_batch *none = NULL;
+    rc = hc_empty_batch(md_stream_schema(stream), &none, err);
+    if (rc == MD_OK) rc = list_push(list, none, err);
+  }
+  md_stream_free(stream);
+  md_plan_free(p);
+  return rc;
+}
+
+md_code hc_silver_latest_rows(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver_source *src,
+                              hc_silver_input *in, md_error *err) {
+  char bronze_name[160];
+  snprintf(bronze_name, sizeof bronze_name, "%s_raw", src->table);
+  hc_snapshot bronze = {0};
+  batch_list rows = {0};
+  md_code rc = hc_open_snapshot(ctx, cfg, "bronze", bronze_name, &bronze, err);
+  md_plan *scan = NULL;
+  if (rc == MD_OK) rc = md_plan_scan_delta(bronze.snapshot, &scan, err);
+  /* Only the source columns are read (the projection drops '_' metadata). */
+  if (rc == MD_OK) {
+    md_plan *latest = md_plan_keep_latest(hc_normalise_plan(scan, md_delta_snapshot_schema(bronze.snapshot)),
+                                          src->keys, src->num_keys, "UPDATED_AT");
+    rc = run_into(latest, cfg->threads, &rows, err);
+  }
+  hc_snapshot_close(&bronze);
+  if (rc) {
+    list_clear(&rows);
+    return md_error_context(err, "bronze/%s", bronze_name);
+  }
+  /* The §3 count is distinct non-null keys plus null-key rows of the
+   * normalised rows, which is exactly keep-latest's output: one row per
+   * distinct key without a null part, and every row with a null key part
+   * kept as it is (md_plan_keep_latest). So no second pass is needed. */
+  in->expected = list_rows(&rows);
+  in->row_batches = rows.items;
+  in->num_row_batches = rows.count;
+  return MD_OK;
+}
+
+md_plan *hc_silver_rows(const hc_silver_input *in) {
+  if (in->rows) return hc_scan(in->rows);
+  return md_plan_from_batches(hc_silver_schema(in), in->row_batches, in->num_row_batches);
+}
+
+const md_schema *hc_silver_schema(const hc_silver_input *in) {
+  return md_batch_schema(in->rows ? in->rows : in->row_batches[0]);
+}
+
 /* Rejects by reason, from the rejects batches. */
-static md_code report_rejects(md_asset_ctx *ctx, const batch_list *rejects, md_error *err) {
+static md_code report_rejects(md_asset_ctx *ctx, const hc_config *cfg, const batch_list *rejects, md_error *err) {
   const char *key = "_reject_reason";
   md_agg count = {MD_AGG_COUNT_ALL, NULL, "n"};
   md_batch *b = NULL;
-  md_code rc = hc_collect(md_plan_aggregate(list_scan(rejects), &key, 1, &count, 1), &b, err);
+  md_code rc = hc_collect_with(cfg, md_plan_aggregate(list_scan(rejects), &key, 1, &count, 1), &b, err);
   if (rc) return rc;
   const md_column *reason = md_batch_column(b, 0), *n = md_batch_column(b, 1);
   const int32_t *off = md_column_offsets(reason);
@@ -169,12 +218,12 @@ static md_code report_rejects(md_asset_ctx *ctx, const batch_list *rejects, md_e
   return MD_OK;
 }
 
-static md_code check_keys_unique(md_asset_ctx *ctx, const batch_list *silver, const hc_silver_table *spec,
-                                 md_error *err) {
+static md_code check_keys_unique(md_asset_ctx *ctx, const hc_config *cfg, const batch_list *silver,
+                                 const hc_silver_table *spec, md_error *err) {
   md_agg count = {MD_AGG_COUNT_ALL, NULL, "_n"};
   int64_t dups = 0;
   const char *const *keys = spec->silver_keys ? spec->silver_keys : spec->keys;
-  md_code rc = count_rows(md_plan_filter(md_plan_aggregate(list_scan(silver), keys, spec->num_keys, &count, 1),
+  md_code rc = count_rows(cfg, md_plan_filter(md_plan_aggregate(list_scan(silver), keys, spec->num_keys, &count, 1),
                                          md_gt(md_col("_n"), md_lit_int(1))),
                           &dups, err);
   if (rc) return rc;
@@ -192,18 +241,27 @@ typedef struct output_spec {
   int count;
 } output_spec;
 
-/* One validated batch's rows with a null (silver) or non-null (rejects)
- * reason, projected through out's expressions, appended to list. */
-static md_code split_part(md_batch *b, bool rejected, const output_spec *out, batch_list *list, md_error *err) {
+/* The rows of a group of validated batches with a null (silver) or non-null
+ * (rejects) reason, projected through out's expressions and appended to list
+ * one batch per input batch: the executor splits the group's batches on its
+ * threads and keeps their order. */
+static md_code split_part(md_batch *const *group, int n, bool rejected, const output_spec *out, int threads,
+                          batch_list *list, md_error *err) {
   md_expr **e = calloc((size_t)out->count + 1, sizeof *e);
   if (!e) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
   for (int i = 0; i < out->count; i++) e[i] = md_expr_copy(out->exprs[i]);
   md_expr *reason = md_col("_reject_reason");
-  md_plan *p = md_plan_filter(hc_scan(b), rejected ? md_is_not_null(reason) : md_is_null(reason));
-  md_batch *part = NULL;
-  md_code rc = hc_collect(md_plan_project(p, e, out->names, out->count), &part, err);
+  md_plan *p = md_plan_from_batches(md_batch_schema(group[0]), group, n);
+  p = md_plan_project(md_plan_filter(p, rejected ? md_is_not_null(reason) : md_is_null(reason)), e, out->names,
+                      out->count);
   free(e);
-  return rc == MD_OK ? list_push(list, part, err) : rc;
+  return run_into(p, threads, list, err);
+}
+
+/* Batches split at once: one per compute thread. */
+static int group_size(const hc_config *cfg) {
+  long n = cfg->threads > 0 ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
 md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver_table *spec, md_plan *validated,
@@ -281,19 +339,29 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver
     /* One pass over the validated rows: each batch is split into its silver
      * and rejects parts as it comes, so the validated table is never
      * gathered whole. */
-    md_exec_options opts = {.threads = 1};
+    md_exec_options opts = {.threads = cfg->threads};
     rc = with_reason ? md_plan_execute(with_reason, &opts, &stream, err)
                      : md_error_set(err, MD_ERR_NOMEM, "out of memory");
   }
   md_plan_free(validated);
-  while (rc == MD_OK) {
-    md_batch *b = NULL;
-    rc = md_stream_next(stream, &b, err);
-    if (rc == MD_OK && !b && silver.count == 0) rc = hc_empty_batch(md_stream_schema(stream), &b, err);
-    if (rc || !b) break;
-    rc = split_part(b, false, &silver_out, &silver, err);
-    if (rc == MD_OK) rc = split_part(b, true, &rejects_out, &rejects, err);
-    md_batch_free(b);
+  /* Up to one batch per thread is pulled, then split in parallel. */
+  int width = group_size(cfg), got = 0;
+  md_batch *group[64];
+  bool done = false, any = false;
+  while (rc == MD_OK && !done) {
+    got = 0;
+    while (rc == MD_OK && got < width) {
+      md_batch *b = NULL;
+      rc = md_stream_next(stream, &b, err);
+      if (rc == MD_OK && !b && !any && got == 0) rc = hc_empty_batch(md_stream_schema(stream), &b, err);
+      if (rc == MD_OK && !b) done = true;
+      if (rc || !b) break;
+      group[got++] = b;
+      any = true;
+    }
+    if (rc == MD_OK && got > 0) rc = split_part(group, got, false, &silver_out, cfg->threads, &silver, err);
+    if (rc == MD_OK && got > 0) rc = split_part(group, got, true, &rejects_out, cfg->threads, &rejects, err);
+    for (int i = 0; i < got; i++) md_batch_free(group[i]);
   }
   md_stream_free(stream);
   md_plan_free(with_reason);
@@ -324,8 +392,8 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver
     if (rc == MD_OK) rc = hc_write_batches(ctx, cfg, "silver", spec->table, silver.items, silver.count, &by, err);
   }
   if (rc != MD_OK) hc_restore(ctx, cfg, "silver", rejects_name, rejects_before, NULL);
-  if (rc == MD_OK) rc = report_rejects(ctx, &rejects, err);
-  if (rc == MD_OK) rc = check_keys_unique(ctx, &silver, spec, err);
+  if (rc == MD_OK) rc = report_rejects(ctx, cfg, &rejects, err);
+  if (rc == MD_OK) rc = check_keys_unique(ctx, cfg, &silver, spec, err);
   if (rc == MD_OK) {
     int64_t ns = list_rows(&silver), nj = list_rows(&rejects);
     char name[160], detail[200];

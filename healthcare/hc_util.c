@@ -176,11 +176,19 @@ md_plan *hc_scan(md_batch *batch) {
   return md_plan_from_batches(md_batch_schema(batch), list, 1);
 }
 
-md_code hc_collect(md_plan *plan, md_batch **out, md_error *err) {
-  md_exec_options opts = {.threads = 1};
+static md_code collect_on(int threads, md_plan *plan, md_batch **out, md_error *err) {
+  md_exec_options opts = {.threads = threads};
   md_code rc = plan ? md_plan_collect(plan, &opts, out, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
   md_plan_free(plan);
   return rc;
+}
+
+md_code hc_collect(md_plan *plan, md_batch **out, md_error *err) {
+  return collect_on(1, plan, out, err);
+}
+
+md_code hc_collect_with(const hc_config *cfg, md_plan *plan, md_batch **out, md_error *err) {
+  return collect_on(cfg->threads, plan, out, err);
 }
 
 md_schema *hc_source_columns(const md_schema *schema) {

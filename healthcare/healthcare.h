@@ -20,6 +20,7 @@ typedef struct hc_config {
   bool incremental;       /* bronze appends rows newer than each table's watermark; silver
                            * and gold recompute only what those rows (or changed inputs) affect */
   bool patient_nr_is_key; /* internal to silver: PATIENT_NR already holds PATIENT_KEY */
+  int threads;            /* compute threads inside an asset's plans (the run's --threads): 0 = every CPU */
   char duckdb_skipped[MD_ERROR_MESSAGE_MAX + 64]; /* set by the legacy asset when DuckDB output was skipped: why */
 } hc_config;
 

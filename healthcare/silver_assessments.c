@@ -19,7 +19,7 @@ md_code hc_silver_assessments(md_asset_ctx *ctx, void *res, md_error *err) {
   if (hc_skip_unchanged(ctx, cfg, "silver", "geriatric_assessments", deps, 1)) return MD_OK;
   static const hc_silver_source source = {"geriatric_assessments", keys, 1, NULL, NULL, 0, NULL};
   md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
+  if (rc == MD_OK && !(src = hc_source_columns(hc_silver_schema(&in))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     /* Each range test is null for a null score; OR's three-valued logic makes
@@ -44,7 +44,7 @@ md_code hc_silver_assessments(md_asset_ctx *ctx, void *res, md_error *err) {
                                         "IADL_SCORE",    "MMSE_SCORE",   "FRAILTY_SCORE",   "FRAILTY_BAND",
                                         "FALLS_RISK",    "COGNITIVE_IMPAIRMENT", "UPDATED_AT"};
     hc_silver_table spec = {"geriatric_assessments", keys, 1, rules, 3, exprs, names, 11};
-    rc = hc_silver_finish(ctx, &in, &spec, hc_scan(in.rows), src, err);
+    rc = hc_silver_finish(ctx, &in, &spec, hc_silver_rows(&in), src, err);
   }
   md_schema_free(src);
   hc_silver_input_free(&in);

@@ -1,19 +1,10 @@
 /* silver_billing.c — silver/billing and silver/billing_rejects (§3): lines
- * in.rowslicated on (BILL_ID, LINE_NR), validated, enriched with the tariff
+ * lines deduplicated on (BILL_ID, LINE_NR), validated, enriched with the tariff
  * category and the PMB flag, pseudonymised. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "hc_internal.h"
-
-/* A lookup side: the reference table's code column plus a found-marker (and
- * optionally one value column renamed). */
-md_plan *hc_lookup(md_batch *ref, const char *code, const char *value, const char *value_as, const char *marker);
-md_plan *hc_lookup(md_batch *ref, const char *code, const char *value, const char *value_as, const char *marker) {
-  md_expr *e[3] = {md_col(code), md_lit_bool(true), value ? md_col(value) : NULL};
-  const char *n[3] = {code, marker, value_as};
-  return md_plan_project(hc_scan(ref), e, n, value ? 3 : 2);
-}
 
 static const hc_lookup_dep billing_lookups[] = {{"silver/tariff_codes", "TARIFF_CODE", "TARIFF_CODE", "CATEGORY", true},
                                                  {"silver/pmb_conditions", "ICD10_CODE", "ICD10_CODE", NULL, false}};
@@ -31,13 +22,12 @@ md_code hc_silver_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "tariff_codes", &tariffs, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "pmb_conditions", &pmb, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
+  if (rc == MD_OK && !(src = hc_source_columns(hc_silver_schema(&in))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     const char *tc = "TARIFF_CODE", *icd = "ICD10_CODE";
-    md_plan *p = md_plan_join(hc_scan(in.rows), hc_lookup(tariffs, tc, "CATEGORY", "TARIFF_CATEGORY", "_tariff_found"),
-                              MD_JOIN_LEFT, &tc, &tc, 1);
-    p = md_plan_join(p, hc_lookup(pmb, icd, NULL, NULL, "_pmb_found"), MD_JOIN_LEFT, &icd, &icd, 1);
+    md_plan *p = hc_join_lookup(hc_silver_rows(&in), tariffs, tc, "CATEGORY", "TARIFF_CATEGORY", "_tariff_found");
+    p = hc_join_lookup(p, pmb, icd, NULL, NULL, "_pmb_found");
     md_expr *as_of = md_lit_date(cfg->as_of);
     hc_rule rules[] = {
         {"patient_nr_missing", md_is_null(md_col("PATIENT_NR"))},

@@ -33,6 +33,8 @@
 
 void hc_silver_input_free(hc_silver_input *in) {
   md_batch_free(in->rows);
+  for (int i = 0; i < in->num_row_batches; i++) md_batch_free(in->row_batches[i]);
+  free(in->row_batches);
   md_batch_free(in->old_silver);
   md_batch_free(in->old_rejects);
   memset(in, 0, sizeof *in);
@@ -419,13 +421,9 @@ md_code hc_silver_begin(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver
   md_batch_free(in->old_silver);
   md_batch_free(in->old_rejects);
   in->old_silver = in->old_rejects = NULL;
-  char bronze_name[160];
-  md_batch *bronze = NULL;
-  snprintf(bronze_name, sizeof bronze_name, "%s_raw", src->table);
-  rc = hc_read(ctx, cfg, "bronze", bronze_name, &bronze, err);
-  if (rc == MD_OK) rc = hc_normalise_dedupe(bronze, src->keys, src->num_keys, &in->rows, &in->expected, err);
-  md_batch_free(bronze);
-  return rc;
+  md_batch_free(in->rows);
+  in->rows = NULL;
+  return hc_silver_latest_rows(ctx, cfg, src, in, err);
 }
 
 /* stored rows whose key was recomputed are left out; the rest, in the

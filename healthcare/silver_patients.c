@@ -16,7 +16,7 @@ md_code hc_silver_patients(md_asset_ctx *ctx, void *res, md_error *err) {
   static const char *const silver_keys_[] = {"PATIENT_KEY"};
   static const hc_silver_source source = {"patients", keys, 1, silver_keys_, NULL, 0, NULL};
   md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
+  if (rc == MD_OK && !(src = hc_source_columns(hc_silver_schema(&in))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     md_expr *dob = md_col("DATE_OF_BIRTH");
@@ -47,7 +47,7 @@ md_code hc_silver_patients(md_asset_ctx *ctx, void *res, md_error *err) {
                                         "UPDATED_AT"};
     static const char *const silver_keys[] = {"PATIENT_KEY"};
     hc_silver_table spec = {"patients", keys, 1, rules, 3, exprs, names, 7, silver_keys};
-    rc = hc_silver_finish(ctx, &in, &spec, hc_scan(in.rows), src, err);
+    rc = hc_silver_finish(ctx, &in, &spec, hc_silver_rows(&in), src, err);
   }
   md_schema_free(src);
   hc_silver_input_free(&in);

@@ -19,13 +19,13 @@ md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err) {
   static const char *const bill_id = "BILL_ID";
   md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
   if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "billing", &bill_id, 1, &billing, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
+  if (rc == MD_OK && !(src = hc_source_columns(hc_silver_schema(&in))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     const char *bill = "BILL_ID";
     md_agg found = {MD_AGG_COUNT_ALL, NULL, "_bill_lines"};
     md_plan *bills = md_plan_aggregate(hc_scan(billing), &bill, 1, &found, 1);
-    md_plan *p = md_plan_join(hc_scan(in.rows), bills, MD_JOIN_LEFT, &bill, &bill, 1);
+    md_plan *p = md_plan_join(hc_silver_rows(&in), bills, MD_JOIN_LEFT, &bill, &bill, 1);
     hc_rule rules[] = {
         {"bill_id_missing", md_is_null(md_col("BILL_ID"))},
         {"payment_date_missing", md_is_null(md_col("PAYMENT_DATE"))},

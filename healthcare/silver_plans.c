@@ -4,8 +4,6 @@
 
 #include "hc_internal.h"
 
-md_plan *hc_lookup(md_batch *ref, const char *code, const char *value, const char *value_as, const char *marker);
-
 static const hc_lookup_dep plan_lookups[] = {{"silver/pmb_conditions", "ICD10_CODE", "ICD10_CODE", NULL, false}};
 
 md_code hc_silver_plans(md_asset_ctx *ctx, void *res, md_error *err);
@@ -20,11 +18,11 @@ md_code hc_silver_plans(md_asset_ctx *ctx, void *res, md_error *err) {
   static const hc_silver_source source = {"patient_plans", keys, 1, NULL, plan_lookups, 1, NULL};
   md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
   if (rc == MD_OK) rc = hc_read(ctx, cfg, "silver", "pmb_conditions", &pmb, err);
-  if (rc == MD_OK && !(src = hc_source_columns(md_batch_schema(in.rows))))
+  if (rc == MD_OK && !(src = hc_source_columns(hc_silver_schema(&in))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     const char *icd = "ICD10_CODE";
-    md_plan *p = md_plan_join(hc_scan(in.rows), hc_lookup(pmb, icd, NULL, NULL, "_pmb_found"), MD_JOIN_LEFT, &icd, &icd, 1);
+    md_plan *p = hc_join_lookup(hc_silver_rows(&in), pmb, icd, NULL, NULL, "_pmb_found");
     hc_rule rules[] = {
         {"patient_nr_missing", md_is_null(md_col("PATIENT_NR"))},
         {"start_date_missing", md_is_null(md_col("START_DATE"))},

@@ -38,7 +38,7 @@ static void usage(FILE *out) {
           "                     [--incremental] [--json]\n"
           "  --incremental: bronze appends only rows newer than each table's last high-water mark\n"
           "  SEL: comma-separated asset or group names; +name adds upstream, name+ downstream\n"
-          "  --threads N: assets run at once (default: the number of CPUs)\n"
+          "  --threads N: assets run at once, and threads inside each (default: the number of CPUs)\n"
           "  environment: MEDALLION_ENV=dev|prod, MEDALLION_HOME, MEDALLION_SOURCE, MEDALLION_AS_OF,\n"
           "               MEDALLION_HASH_KEY, MEDALLION_LIBDUCKDB, MEDALLION_THREADS, MEDALLION_CONFIG,\n"
           "               FIREBIRD_USER, FIREBIRD_PASSWORD\n"
@@ -208,7 +208,8 @@ int cmd_run(int argc, char **argv) {
                    .as_of = as_of,
                    .started_at_us = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000,
                    .libduckdb = settings.value[RUN_LIBDUCKDB],
-                   .incremental = incremental};
+                   .incremental = incremental,
+                   .threads = (int)(threads > 64 ? 64 : threads)};
   char as_of_iso[48];
   {
     int64_t y;
