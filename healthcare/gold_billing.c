@@ -45,7 +45,7 @@ md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err) {
                     money(md_col("_total")), md_div(md_col("_total"), md_col("LINE_COUNT"))};
     static const char *const names[] = {"SOURCE",     "SERVICE_MONTH", "TARIFF_CATEGORY", "LINE_COUNT",
                                         "BILL_COUNT", "PATIENT_COUNT", "TOTAL_AMOUNT",    "AVG_AMOUNT"};
-    rc = hc_collect(md_plan_project(p, e, names, 8), &out, err);
+    rc = hc_collect_with(cfg, md_plan_project(p, e, names, 8), &out, err);
   }
   if (rc == MD_OK) rc = hc_write(ctx, cfg, "gold", "grouped_billing", out, err);
   if (rc == MD_OK) {
@@ -98,7 +98,7 @@ md_code hc_gold_outstanding(md_asset_ctx *ctx, void *res, md_error *err) {
     md_expr *e3[] = {md_col("SOURCE"), md_col("MEDICAL_AID"), md_col("AGING_BUCKET"), md_col("BILL_COUNT"),
                      money(md_col("_sum"))};
     static const char *const n3[] = {"SOURCE", "MEDICAL_AID", "AGING_BUCKET", "BILL_COUNT", "OUTSTANDING_AMOUNT"};
-    rc = hc_collect(md_plan_project(p, e3, n3, 5), &out, err);
+    rc = hc_collect_with(cfg, md_plan_project(p, e3, n3, 5), &out, err);
   }
   if (rc == MD_OK) rc = hc_write(ctx, cfg, "gold", "outstanding_balances", out, err);
   if (rc == MD_OK) hc_check_no_identifiers(ctx, out, "gold/outstanding_balances");
@@ -140,7 +140,7 @@ md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err) {
     md_expr *e2[] = {md_col("MONTH"), md_col("BILLED_AMOUNT"), md_col("COLLECTED_AMOUNT"),
                      md_div(md_col("COLLECTED_AMOUNT"), md_col("BILLED_AMOUNT"))};
     static const char *const n2[] = {"MONTH", "BILLED_AMOUNT", "COLLECTED_AMOUNT", "COLLECTION_RATE"};
-    rc = hc_collect(md_plan_project(p, e2, n2, 4), &out, err);
+    rc = hc_collect_with(cfg, md_plan_project(p, e2, n2, 4), &out, err);
   }
   if (rc == MD_OK) rc = hc_write(ctx, cfg, "gold", "monthly_revenue", out, err);
   if (rc == MD_OK) {

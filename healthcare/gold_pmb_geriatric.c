@@ -61,7 +61,7 @@ md_code hc_gold_pmb_geriatric(md_asset_ctx *ctx, void *res, md_error *err) {
                      md_coalesce(b_pair, 2)};
     static const char *const n2[] = {"AGE_BAND", "GENDER",  "FRAILTY_BAND", "PATIENT_COUNT", "ASSESSED_COUNT",
                                      "AVG_MMSE", "AVG_ADL", "COGNITIVE_IMPAIRMENT_COUNT", "BILLED_12M"};
-    rc = hc_collect(md_plan_project(p, e2, n2, 9), &out, err);
+    rc = hc_collect_with(cfg, md_plan_project(p, e2, n2, 9), &out, err);
   }
   if (rc == MD_OK) rc = hc_write(ctx, cfg, "gold", "pmb_geriatric", out, err);
   if (rc == MD_OK) hc_check_no_identifiers(ctx, out, "gold/pmb_geriatric");
