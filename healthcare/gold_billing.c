@@ -32,7 +32,7 @@ md_code hc_gold_grouped_billing(md_asset_ctx *ctx, void *res, md_error *err) {
   static const char *const used[] = {"SOURCE", "SERVICE_MONTH", "TARIFF_CATEGORY", "BILL_ID", "PATIENT_KEY", "AMOUNT"};
   static const char *const amount[] = {"AMOUNT"};
   md_code rc = hc_open_snapshot(ctx, cfg, "silver", "billing", &billing, err);
-  if (rc == MD_OK) rc = hc_plan_decimal_sum(hc_scan_snapshot(&billing, amount, 1), "AMOUNT", &silver_total, err);
+  if (rc == MD_OK) rc = hc_plan_decimal_sum(cfg, hc_scan_snapshot(&billing, amount, 1), "AMOUNT", &silver_total, err);
   if (rc == MD_OK) {
     static const char *const keys[] = {"SOURCE", "SERVICE_MONTH", "TARIFF_CATEGORY"};
     md_agg aggs[] = {{MD_AGG_COUNT_ALL, NULL, "LINE_COUNT"},
@@ -120,9 +120,9 @@ md_code hc_gold_monthly_revenue(md_asset_ctx *ctx, void *res, md_error *err) {
   static const char *const paid_cols[] = {"PAYMENT_DATE", "AMOUNT"};
   md_code rc = hc_open_snapshot(ctx, cfg, "silver", "billing", &billing, err);
   if (rc == MD_OK) rc = hc_open_snapshot(ctx, cfg, "silver", "bill_payments", &payments, err);
-  if (rc == MD_OK) rc = hc_plan_decimal_sum(hc_scan_snapshot(&billing, bill_cols + 1, 1), "AMOUNT", &billed_total, err);
+  if (rc == MD_OK) rc = hc_plan_decimal_sum(cfg, hc_scan_snapshot(&billing, bill_cols + 1, 1), "AMOUNT", &billed_total, err);
   if (rc == MD_OK)
-    rc = hc_plan_decimal_sum(hc_scan_snapshot(&payments, paid_cols + 1, 1), "AMOUNT", &collected_total, err);
+    rc = hc_plan_decimal_sum(cfg, hc_scan_snapshot(&payments, paid_cols + 1, 1), "AMOUNT", &collected_total, err);
   if (rc == MD_OK) {
     const char *month = "MONTH";
     md_expr *be[] = {md_col("SERVICE_MONTH"), md_col("AMOUNT")};

@@ -33,8 +33,8 @@ void hc_snapshot_close(hc_snapshot *s);
 /* A streaming scan of the snapshot (which must outlive the plan) reading only
  * the columns named (at most 16), in that order; NULL when out of memory. */
 md_plan *hc_scan_snapshot(const hc_snapshot *s, const char *const *columns, int num_columns);
-/* The sum of a decimal column over a plan's rows (freed), unscaled. */
-md_code hc_plan_decimal_sum(md_plan *plan, const char *column, int64_t *out, md_error *err);
+/* The sum of a decimal column over a plan's rows (freed), unscaled, on the run's threads. */
+md_code hc_plan_decimal_sum(const hc_config *cfg, md_plan *plan, const char *column, int64_t *out, md_error *err);
 /* Overwrites the table with batch, unless its latest commit was already made
  * by this run (a re-run of the same run id changes nothing); reports rows,
  * version and bytes to ctx. */

@@ -146,10 +146,10 @@ md_plan *hc_scan_snapshot(const hc_snapshot *s, const char *const *columns, int 
   return md_plan_project(scan, e, columns, num_columns);
 }
 
-md_code hc_plan_decimal_sum(md_plan *plan, const char *column, int64_t *out, md_error *err) {
+md_code hc_plan_decimal_sum(const hc_config *cfg, md_plan *plan, const char *column, int64_t *out, md_error *err) {
   md_agg sum = {MD_AGG_SUM, column, "_sum"};
   md_batch *b = NULL;
-  md_code rc = hc_collect(plan ? md_plan_aggregate(plan, NULL, 0, &sum, 1) : NULL, &b, err);
+  md_code rc = hc_collect_with(cfg, plan ? md_plan_aggregate(plan, NULL, 0, &sum, 1) : NULL, &b, err);
   if (rc == MD_OK) *out = hc_decimal_sum(b, "_sum");
   md_batch_free(b);
   return rc;

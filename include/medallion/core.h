@@ -315,6 +315,9 @@ typedef struct md_batch md_batch; /* a schema and one column per field, equal le
 md_code md_batch_new(md_schema *schema, md_column **columns, int num_columns, md_batch **out,
                      md_error *err);
 void md_batch_free(md_batch *batch);
+/* A new batch holding references to batch's columns and a copy of its schema:
+ * no values are copied, and both batches are freed on their own. */
+md_code md_batch_share(const md_batch *batch, md_batch **out, md_error *err);
 const md_schema *md_batch_schema(const md_batch *batch);
 int64_t md_batch_num_rows(const md_batch *batch);
 int md_batch_num_columns(const md_batch *batch);

@@ -14,21 +14,6 @@ md_code batch_columns_by_name(const md_batch *batch, char *const *names, int n, 
   return MD_OK;
 }
 
-md_code batch_share(const md_batch *batch, md_batch **out, md_error *err) {
-  int n = md_batch_num_columns(batch);
-  md_column **columns = calloc(n > 0 ? (size_t)n : 1, sizeof *columns);
-  md_schema *schema = md_schema_copy(md_batch_schema(batch));
-  if (!columns || !schema) {
-    free(columns);
-    md_schema_free(schema);
-    return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  }
-  for (int i = 0; i < n; i++) columns[i] = md_column_ref(md_batch_column(batch, i));
-  md_code code = md_batch_new(schema, columns, n, out, err);
-  free(columns);
-  return code;
-}
-
 md_code batch_filter(const md_batch *batch, const md_expr *predicate, md_batch **out, md_error *err) {
   md_column *mask = NULL;
   md_code code = md_expr_eval(predicate, batch, &mask, err);
@@ -48,7 +33,7 @@ md_code batch_filter(const md_batch *batch, const md_expr *predicate, md_batch *
     }
   }
   md_column_free(mask);
-  code = kept == n ? batch_share(batch, out, err) : batch_take(batch, indices, kept, out, err);
+  code = kept == n ? md_batch_share(batch, out, err) : batch_take(batch, indices, kept, out, err);
   free(indices);
   return code;
 }
@@ -79,7 +64,7 @@ md_code batch_project(const md_batch *batch, const md_plan *project, const md_sc
 }
 
 md_code batch_slice(const md_batch *batch, int64_t offset, int64_t length, md_batch **out, md_error *err) {
-  if (offset == 0 && length == md_batch_num_rows(batch)) return batch_share(batch, out, err);
+  if (offset == 0 && length == md_batch_num_rows(batch)) return md_batch_share(batch, out, err);
   int n = md_batch_num_columns(batch);
   md_column **columns = calloc(n > 0 ? (size_t)n : 1, sizeof *columns);
   md_schema *schema = md_schema_copy(md_batch_schema(batch));
@@ -93,7 +78,7 @@ md_code md_batch_concat(const md_schema *schema, md_batch *const *batches, int n
                         md_error *err) {
   if (!schema || !out || num_batches < 0 || (num_batches > 0 && !batches))
     return md_error_set(err, MD_ERR_INVALID, "concat: bad arguments");
-  if (num_batches == 1 && md_schema_equal(md_batch_schema(batches[0]), schema)) return batch_share(batches[0], out, err);
+  if (num_batches == 1 && md_schema_equal(md_batch_schema(batches[0]), schema)) return md_batch_share(batches[0], out, err);
   int n = md_schema_num_fields(schema);
   md_column **columns = calloc(n > 0 ? (size_t)n : 1, sizeof *columns);
   md_schema *copy = md_schema_copy(schema);

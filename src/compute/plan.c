@@ -78,20 +78,10 @@ static md_plan *unary_node(plan_kind kind, md_plan *input) {
   return plan;
 }
 
-/* A batch holding references to batch's columns (no copy). */
+/* A batch holding references to batch's columns (no copy); NULL when out of memory. */
 static md_batch *share_batch(const md_batch *batch) {
-  int n = md_batch_num_columns(batch);
-  md_column **columns = calloc(n > 0 ? (size_t)n : 1, sizeof *columns);
-  md_schema *schema = md_schema_copy(md_batch_schema(batch));
   md_batch *out = NULL;
-  if (columns && schema) {
-    for (int i = 0; i < n; i++) columns[i] = md_column_ref(md_batch_column(batch, i));
-    if (md_batch_new(schema, columns, n, &out, NULL) != MD_OK) out = NULL;
-  } else {
-    md_schema_free(schema);
-  }
-  free(columns);
-  return out;
+  return md_batch_share(batch, &out, NULL) == MD_OK ? out : NULL;
 }
 
 md_plan *md_plan_from_batches(const md_schema *schema, md_batch *const *batches, int num_batches) {

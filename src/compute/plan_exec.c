@@ -126,7 +126,7 @@ static md_code gather(exec *child, md_batch **out, md_error *err) {
     if (code != MD_OK) return code;
     child->result_pos = md_batch_num_rows(child->result);
     child->finished = true;
-    return batch_share(child->result, out, err);
+    return md_batch_share(child->result, out, err);
   }
   md_batch **batches = NULL;
   int count = 0;

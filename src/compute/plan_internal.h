@@ -257,7 +257,5 @@ int64_t partition_rows(const uint8_t *part, int64_t n, int p, int64_t *rows);
  * batch (*rows, malloc'd, *count of them). */
 md_code batch_partition(const md_batch *batch, const uint8_t *part, int p, md_batch **out, int64_t **rows,
                         int64_t *count, md_error *err);
-/* A batch sharing batch's columns. */
-md_code batch_share(const md_batch *batch, md_batch **out, md_error *err);
 
 #endif

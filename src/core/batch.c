@@ -71,6 +71,21 @@ md_code md_batch_new(md_schema *schema, md_column **columns, int num_columns, md
   return code;
 }
 
+md_code md_batch_share(const md_batch *batch, md_batch **out, md_error *err) {
+  int n = md_batch_num_columns(batch);
+  md_column **columns = calloc(n > 0 ? (size_t)n : 1, sizeof *columns);
+  md_schema *schema = md_schema_copy(md_batch_schema(batch));
+  if (!columns || !schema) {
+    free(columns);
+    md_schema_free(schema);
+    return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  }
+  for (int i = 0; i < n; i++) columns[i] = md_column_ref(md_batch_column(batch, i));
+  md_code code = md_batch_new(schema, columns, n, out, err);
+  free(columns);
+  return code;
+}
+
 void md_batch_free(md_batch *batch) {
   if (!batch) return;
   for (int i = 0; i < batch->num_columns; i++) md_column_free(batch->columns[i]);

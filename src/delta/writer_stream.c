@@ -92,22 +92,6 @@ md_code md_delta_writer_open(const char *path, const md_schema *schema, const md
   return MD_OK;
 }
 
-/* A batch sharing batch's columns (the caller keeps its own). */
-static md_code share(const md_batch *batch, md_batch **out, md_error *err) {
-  int n = md_batch_num_columns(batch);
-  md_column **columns = calloc((size_t)n + 1, sizeof *columns);
-  md_schema *schema = md_schema_copy(md_batch_schema(batch));
-  if (!columns || !schema) {
-    free(columns);
-    md_schema_free(schema);
-    return md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  }
-  for (int i = 0; i < n; i++) columns[i] = md_column_ref(md_batch_column(batch, i));
-  md_code rc = md_batch_new(schema, columns, n, out, err);
-  free(columns);
-  return rc;
-}
-
 static md_code keep(md_delta_writer *w, const md_batch *batch, md_error *err) {
   if (w->count == w->capacity) {
     int capacity = w->capacity ? w->capacity * 2 : 16;
@@ -116,7 +100,7 @@ static md_code keep(md_delta_writer *w, const md_batch *batch, md_error *err) {
     w->batches = grown;
     w->capacity = capacity;
   }
-  md_code rc = share(batch, &w->batches[w->count], err);
+  md_code rc = md_batch_share(batch, &w->batches[w->count], err);
   if (rc == MD_OK) w->count++;
   return rc;
 }
