@@ -41,16 +41,22 @@ typedef struct scratch {
  * allocates (and faults in) nothing but the column itself. */
 struct pq_read_buffers {
   scratch s;
-  uint8_t *page;       /* the page cursor's decompression buffer */
+  uint8_t *page;       /* the page cursor's decompression buffers */
   size_t page_cap;
+  uint8_t *dict_page;
+  size_t dict_page_cap;
 };
 
 typedef struct dictionary {
   bool present;
   int64_t count;
-  uint8_t *fixed;
+  /* Fixed-width entries: read in place from the dictionary page (the file
+   * mapping or the cursor's dictionary buffer, both alive for the chunk), so
+   * a dictionary costs no copy and no fresh memory; booleans are unpacked
+   * into fixed_owned. */
+  const uint8_t *fixed;
+  uint8_t *fixed_owned;
   pq_view *views;
-  uint8_t *page_buffer; /* keeps the views' bytes alive when the page was decompressed */
   uint8_t *bytes;       /* BYTE_ARRAY entries back to back, then PQ_PAGE_PADDING spare bytes */
   uint32_t *offsets;    /* count + 1 entries into bytes */
 } dictionary;
@@ -76,6 +82,7 @@ void pq_read_buffers_free(pq_read_buffers *b) {
   if (!b) return;
   scratch_free(&b->s);
   free(b->page);
+  free(b->dict_page);
   free(b);
 }
 
@@ -92,9 +99,8 @@ static void scratch_free(scratch *s) {
 }
 
 static void dictionary_free(dictionary *d) {
-  free(d->fixed);
+  free(d->fixed_owned);
   free(d->views);
-  free(d->page_buffer);
   free(d->bytes);
   free(d->offsets);
   memset(d, 0, sizeof *d);
@@ -119,16 +125,15 @@ static md_code read_dictionary(const pq_leaf *leaf, pq_page *page, dictionary *d
   } else if (leaf->physical == PQ_BOOLEAN) {
     if ((uint64_t)count > (uint64_t)size * 8)
       return md_error_set(err, MD_ERR_CORRUPT, "dictionary of %lld values in %zu bytes", (long long)count, size);
-    dict->fixed = malloc((size_t)(count ? count : 1));
+    dict->fixed = dict->fixed_owned = malloc((size_t)(count ? count : 1));
     if (!dict->fixed) return md_error_set(err, MD_ERR_NOMEM, "out of memory for the dictionary");
-    rc = plain_decode_bool(page->body, size, count, dict->fixed, &used, err);
+    rc = plain_decode_bool(page->body, size, count, dict->fixed_owned, &used, err);
   } else {
     size_t w = (size_t)leaf->src_width;
     if ((uint64_t)count > size / w)
       return md_error_set(err, MD_ERR_CORRUPT, "dictionary of %lld values in %zu bytes", (long long)count, size);
-    dict->fixed = malloc((size_t)(count ? count : 1) * w);
-    if (!dict->fixed) return md_error_set(err, MD_ERR_NOMEM, "out of memory for the dictionary");
-    rc = plain_decode_fixed(page->body, size, (int)w, count, dict->fixed, &used, err);
+    dict->fixed = page->body; /* count * w bytes, checked above */
+    rc = MD_OK;
   }
   if (rc) return md_error_context(err, "dictionary page");
   if (leaf->physical == PQ_BYTE_ARRAY) {
@@ -153,8 +158,6 @@ static md_code read_dictionary(const pq_leaf *leaf, pq_page *page, dictionary *d
   }
   dict->present = true;
   dict->count = count;
-  dict->page_buffer = page->buffer; /* the views point into it */
-  page->buffer = NULL;
   return MD_OK;
 }
 
@@ -758,12 +761,16 @@ static md_code ensure_levels(pq_chunk_data *out, scratch *s, bool keep, int64_t 
   return rc;
 }
 
-/* Hands the cursor's decompression buffer back for the next chunk. */
+/* Hands the cursor's decompression buffers back for the next chunk. */
 static void keep_page_buffer(pq_page_cursor *cursor, pq_read_buffers *b) {
   b->page = cursor->scratch;
   b->page_cap = cursor->scratch_cap;
+  b->dict_page = cursor->dict_scratch;
+  b->dict_page_cap = cursor->dict_scratch_cap;
   cursor->scratch = NULL;
   cursor->scratch_cap = 0;
+  cursor->dict_scratch = NULL;
+  cursor->dict_scratch_cap = 0;
 }
 
 static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const pq_column_meta *meta, bool keep,
@@ -782,9 +789,9 @@ static md_code read_pages(const pq_file_view *file, const pq_leaf *leaf, const p
   if (meta->codec < 0 || meta->codec > MD_PARQUET_LZ4_RAW)
     return md_error_set(err, MD_ERR_CORRUPT, "unknown compression codec %d", meta->codec);
   pq_page_cursor cursor = {file->data, file->data + start, file->data + start + meta->total_compressed_size,
-                           (md_parquet_codec)meta->codec, b->page, b->page_cap};
-  b->page = NULL; /* the cursor's until it is handed back */
-  b->page_cap = 0;
+                           (md_parquet_codec)meta->codec, b->page, b->page_cap, b->dict_page, b->dict_page_cap};
+  b->page = b->dict_page = NULL; /* the cursor's until they are handed back */
+  b->page_cap = b->dict_page_cap = 0;
   /* Flat leaves: every level entry is a slot, so the chunk's value count is
    * its row count; reserve it once (when the chunk's size can justify it)
    * rather than regrowing, copying and faulting in fresh pages per page. */

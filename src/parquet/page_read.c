@@ -16,9 +16,20 @@
  * 1 MiB; anything near this is a lie in the header, not data. */
 enum { PAGE_SIZE_LIMIT = 512 << 20 };
 
-/* Dictionary pages get a buffer of their own (the dictionary outlives the
- * page); data pages reuse the cursor's, which saves a large malloc, the page
- * faults of fresh memory and a free per page. */
+/* Grows one of the cursor's reusable buffers to want bytes (contents lost). */
+static md_code reserve_scratch(uint8_t **buf, size_t *cap, size_t want, size_t dst_size, md_error *err) {
+  if (want <= *cap) return MD_OK;
+  free(*buf);
+  *cap = 0;
+  if (!(*buf = malloc(want))) return md_error_set(err, MD_ERR_NOMEM, "out of memory for a %zu-byte page", dst_size);
+  *cap = want;
+  return MD_OK;
+}
+
+/* Pages decompress into the cursor's reusable buffers (one for data pages,
+ * one for the dictionary page, which must outlive the data pages after it),
+ * which saves a large malloc, the page faults of fresh memory and a free per
+ * page. */
 static md_code inflate_payload(pq_page_cursor *c, md_parquet_codec codec, const uint8_t *src, size_t src_size,
                                size_t dst_size, pq_page *page, const uint8_t **out, md_error *err) {
   if (codec == MD_PARQUET_UNCOMPRESSED) {
@@ -35,21 +46,12 @@ static md_code inflate_payload(pq_page_cursor *c, md_parquet_codec codec, const 
     return MD_OK;
   }
   size_t want = dst_size + PQ_PAGE_PADDING;
-  uint8_t *dst;
-  if (page->header.type == PQ_DICTIONARY_PAGE) {
-    dst = page->buffer = malloc(want);
-    if (!dst) return md_error_set(err, MD_ERR_NOMEM, "out of memory for a %zu-byte page", dst_size);
-  } else {
-    if (want > c->scratch_cap) {
-      free(c->scratch);
-      c->scratch_cap = 0;
-      if (!(c->scratch = malloc(want)))
-        return md_error_set(err, MD_ERR_NOMEM, "out of memory for a %zu-byte page", dst_size);
-      c->scratch_cap = want;
-    }
-    dst = c->scratch;
-  }
-  md_code rc = parquet_decompress(codec, src, src_size, dst, dst_size, err);
+  bool dictionary = page->header.type == PQ_DICTIONARY_PAGE;
+  md_code rc = dictionary ? reserve_scratch(&c->dict_scratch, &c->dict_scratch_cap, want, dst_size, err)
+                          : reserve_scratch(&c->scratch, &c->scratch_cap, want, dst_size, err);
+  if (rc) return rc;
+  uint8_t *dst = dictionary ? c->dict_scratch : c->scratch;
+  rc = parquet_decompress(codec, src, src_size, dst, dst_size, err);
   if (rc) return rc;
   memset(dst + dst_size, 0, PQ_PAGE_PADDING);
   *out = dst;
@@ -118,8 +120,11 @@ void pq_page_release(pq_page *page) {
 
 void pq_page_cursor_release(pq_page_cursor *cursor) {
   free(cursor->scratch);
+  free(cursor->dict_scratch);
   cursor->scratch = NULL;
   cursor->scratch_cap = 0;
+  cursor->dict_scratch = NULL;
+  cursor->dict_scratch_cap = 0;
 }
 
 /* v1 levels: RLE with a 4-byte length prefix, or the legacy BIT_PACKED. */

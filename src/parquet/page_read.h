@@ -14,6 +14,10 @@ typedef struct pq_page_cursor {
   md_parquet_codec codec;
   uint8_t *scratch;      /* data pages decompress here, reused page after page */
   size_t scratch_cap;
+  uint8_t *dict_scratch; /* dictionary pages decompress here: the dictionary
+                            reads its values in place while data pages reuse
+                            scratch, and the next chunk reuses it again */
+  size_t dict_scratch_cap;
 } pq_page_cursor;
 
 /* Decompressed page buffers end with this many spare bytes, so that decoders
@@ -27,8 +31,8 @@ typedef struct pq_page {
                              DATA_PAGE_V2: the decompressed values section */
   size_t body_size;
   const uint8_t *levels;  /* DATA_PAGE_V2: the raw level bytes (rep then def) */
-  uint8_t *buffer;        /* owned decompression buffer (dictionary pages), or NULL;
-                             data pages borrow the cursor's scratch instead */
+  uint8_t *buffer;        /* owned decompression buffer, or NULL (pages borrow the
+                             cursor's scratch buffers) */
   /* after pq_page_decode_levels: */
   const uint8_t *values;
   size_t values_size;
@@ -38,7 +42,7 @@ typedef struct pq_page {
  * types other than data and dictionary pages are returned too (callers skip). */
 md_code pq_page_next(pq_page_cursor *cursor, pq_page *page, md_error *err);
 void pq_page_release(pq_page *page);
-/* Frees the cursor's reusable decompression buffer. */
+/* Frees the cursor's reusable decompression buffers. */
 void pq_page_cursor_release(pq_page_cursor *cursor);
 
 /* Decodes the levels of a data page into def/rep (each num_values long; NULL
