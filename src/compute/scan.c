@@ -66,6 +66,12 @@ struct scan_state {
   md_parquet_reader *reader;
   int row_group, num_row_groups;
   int *columns; /* Parquet: output column -> field of the current file */
+  /* Per read slot, the reader's batch behind the last batch handed out from
+   * it: its columns are refilled by the next read in that slot when the
+   * consumer has let go of them by then (a filter or projection has), so
+   * that a long scan decodes into the same warm memory instead of fresh
+   * pages the kernel must fault in and zero for every row group. */
+  md_batch *recycle[64];
   md_delta_scan *delta;
   md_scan_stats stats;
 };
@@ -107,6 +113,7 @@ void scan_close(scan_state *s) {
   if (!s) return;
   md_parquet_reader_free(s->reader);
   md_delta_scan_free(s->delta);
+  for (int i = 0; i < 64; i++) md_batch_free(s->recycle[i]);
   free(s->columns);
   free(s);
 }
@@ -268,10 +275,11 @@ typedef struct read_job {
   md_error errs[64];
 } read_job;
 
-static md_code read_parquet(scan_state *s, int row_group, md_batch **out, md_error *err) {
-  md_batch *read = NULL;
+static md_code read_parquet(scan_state *s, int slot, int row_group, md_batch **out, md_error *err) {
+  md_batch *read = s->recycle[slot]; /* only columns nobody else holds are refilled */
+  s->recycle[slot] = NULL;
   int n = md_schema_num_fields(s->schema);
-  md_code code = md_parquet_reader_read_row_group(s->reader, row_group, s->columns, n, &read, err);
+  md_code code = md_parquet_reader_read_row_group_into(s->reader, row_group, s->columns, n, &read, err);
   if (code != MD_OK) return code;
   /* Re-label with the scan's schema (the file's may differ in metadata or nullability). */
   md_column **columns = calloc((size_t)n + 1, sizeof *columns);
@@ -283,7 +291,7 @@ static md_code read_parquet(scan_state *s, int row_group, md_batch **out, md_err
     return md_error_set(err, MD_ERR_NOMEM, "scan: out of memory");
   }
   for (int i = 0; i < n; i++) columns[i] = md_column_ref(md_batch_column(read, i));
-  md_batch_free(read);
+  s->recycle[slot] = read;
   code = md_batch_new(schema, columns, n, out, err);
   free(columns);
   return code;
@@ -297,7 +305,7 @@ static void read_task(void *ctx, int task) {
     job->codes[task] =
         md_delta_scan_read(s->delta, s->reader_file, s->reader, job->row_groups[task], &job->out[task], &job->errs[task]);
   else
-    job->codes[task] = read_parquet(s, job->row_groups[task], &job->out[task], &job->errs[task]);
+    job->codes[task] = read_parquet(s, task, job->row_groups[task], &job->out[task], &job->errs[task]);
 }
 
 md_code scan_next_many(scan_state *s, md_batch **out, int max, int *count, md_error *err) {

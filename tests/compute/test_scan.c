@@ -288,6 +288,57 @@ static void test_delta_scan_of_string_partitions_matches_unpruned_scan(void **st
   md_delta_table_free(table);
 }
 
+/* The scan refills the columns of a batch it handed out once the consumer
+ * has freed them; a consumer that keeps batches (every other one here, the
+ * others freed at once) must still see its values unchanged at the end. */
+static void check_scan_with_held_batches(int threads) {
+  const char *path = table_path();
+  md_plan *plan = scan_of(path);
+  md_exec_options options = {.threads = threads};
+  md_stream *stream = NULL;
+  md_error err;
+  assert_int_equal(md_plan_execute(plan, &options, &stream, &err), MD_OK);
+  md_batch *held[GROUPS];
+  int64_t held_first[GROUPS], next_id = 0;
+  int n = 0, seen = 0;
+  for (;;) {
+    md_batch *b = NULL;
+    assert_int_equal(md_stream_next(stream, &b, &err), MD_OK);
+    if (!b) break;
+    const md_column *id = md_batch_column(b, md_schema_find(md_batch_schema(b), "id"));
+    int64_t rows = md_batch_num_rows(b);
+    for (int64_t r = 0; r < rows; r++) assert_int_equal(col_int(id, r), next_id + r);
+    if (seen++ % 2 == 0 && n < GROUPS) {
+      held_first[n] = next_id;
+      held[n++] = b;
+    } else {
+      md_batch_free(b);
+    }
+    next_id += rows;
+  }
+  assert_int_equal(next_id, GROUPS * GROUP_ROWS);
+  for (int k = 0; k < n; k++) {
+    const md_batch *b = held[k];
+    const md_column *id = md_batch_column(b, md_schema_find(md_batch_schema(b), "id"));
+    const md_column *name = md_batch_column(b, md_schema_find(md_batch_schema(b), "name"));
+    for (int64_t r = 0; r < md_batch_num_rows(b); r++) {
+      char text[16];
+      snprintf(text, sizeof text, "n%d", (int)((held_first[k] + r) / GROUP_ROWS));
+      assert_int_equal(col_int(id, r), held_first[k] + r);
+      assert_string_equal(col_str(name, r), text);
+    }
+    md_batch_free(held[k]);
+  }
+  md_stream_free(stream);
+  md_plan_free(plan);
+}
+
+static void test_parquet_scan_batches_kept_by_the_consumer_are_not_refilled(void **state) {
+  (void)state;
+  check_scan_with_held_batches(1);
+  check_scan_with_held_batches(3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parquet_scan_reads_only_row_groups_whose_range_can_match),
@@ -296,6 +347,7 @@ int main(void) {
       cmocka_unit_test(test_pruning_keeps_data_without_trusted_statistics),
       cmocka_unit_test(test_delta_scan_prunes_files_by_partition_values_and_statistics),
       cmocka_unit_test(test_delta_scan_of_string_partitions_matches_unpruned_scan),
+      cmocka_unit_test(test_parquet_scan_batches_kept_by_the_consumer_are_not_refilled),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
