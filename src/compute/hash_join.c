@@ -23,6 +23,12 @@ struct join_state {
   key_table table;
   int_table ints; /* instead of table for one integer-like key */
   bool int_key;
+  /* One integer key whose build values span a range not much wider than
+   * their count (surrogate keys, codes): direct[key - direct_min] is the id,
+   * or -1, so a probe is one load instead of the hash table's two. */
+  int32_t *direct;
+  int64_t direct_min;
+  uint64_t direct_range;
   int64_t *head, *tail, *next; /* chains of build rows per key id */
   uint8_t *matched;            /* FULL: right rows that found a partner */
 };
@@ -35,6 +41,7 @@ void join_free(join_state *state) {
   free(state->right_out_columns);
   key_table_free(&state->table);
   int_table_free(&state->ints);
+  free(state->direct);
   free(state->head);
   free(state->tail);
   free(state->next);
@@ -70,14 +77,26 @@ static md_code key_ids(join_state *state, const md_batch *batch, char *const *na
     const int64_t *v = key_ints(cast, &owned);
     const uint8_t *valid = md_column_validity(cast);
     if (!v) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
-    for (int64_t i = 0; i < n && code == MD_OK; i++) {
-      bool is_new = false;
-      if (valid && !md_bit_get(valid, i)) ids[i] = -1;
-      else if (inserted) {
-        if ((ids[i] = int_table_insert(&state->ints, v[i], &is_new)) < 0) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
-        inserted[i] = is_new;
-      } else {
-        ids[i] = int_table_find(&state->ints, v[i]);
+    if (code == MD_OK && !inserted && state->direct) {
+      const int32_t *direct = state->direct;
+      const int64_t min = state->direct_min;
+      const uint64_t range = state->direct_range;
+      for (int64_t i = 0; i < n; i++) {
+        uint64_t offset = (uint64_t)v[i] - (uint64_t)min;
+        ids[i] = offset < range ? direct[offset] : -1;
+      }
+      for (int64_t i = 0; valid && i < n; i++)
+        if (!md_bit_get(valid, i)) ids[i] = -1;
+    } else {
+      for (int64_t i = 0; i < n && code == MD_OK; i++) {
+        bool is_new = false;
+        if (valid && !md_bit_get(valid, i)) ids[i] = -1;
+        else if (inserted) {
+          if ((ids[i] = int_table_insert(&state->ints, v[i], &is_new)) < 0) code = md_error_set(err, MD_ERR_NOMEM, "join: out of memory");
+          inserted[i] = is_new;
+        } else {
+          ids[i] = int_table_find(&state->ints, v[i]);
+        }
       }
     }
     free(owned);
@@ -101,6 +120,28 @@ static md_code key_ids(join_state *state, const md_batch *batch, char *const *na
   }
   keys_free(&keys);
   return code;
+}
+
+/* Builds the direct index when the keys are dense enough (at most four slots
+ * per key, 4 bytes each); otherwise probes keep the hash table. Advisory: out
+ * of memory just leaves the hash table in charge. */
+static void build_direct(join_state *state) {
+  const int_table *t = &state->ints;
+  if (t->count == 0 || t->count >= INT32_MAX) return;
+  int64_t min = t->keys[0], max = t->keys[0];
+  for (int64_t id = 1; id < t->count; id++) {
+    min = t->keys[id] < min ? t->keys[id] : min;
+    max = t->keys[id] > max ? t->keys[id] : max;
+  }
+  uint64_t range = (uint64_t)max - (uint64_t)min + 1; /* wraps to 0 only for the full int64 range */
+  if (range == 0 || range > (uint64_t)t->count * 4 + 1024) return;
+  int32_t *direct = malloc(range * sizeof *direct);
+  if (!direct) return;
+  memset(direct, 0xff, range * sizeof *direct); /* -1 */
+  for (int64_t id = 0; id < t->count; id++) direct[(uint64_t)t->keys[id] - (uint64_t)min] = (int32_t)id;
+  state->direct = direct;
+  state->direct_min = min;
+  state->direct_range = range;
 }
 
 md_code join_build(const md_plan *plan, md_batch *right, const md_schema *out_schema, join_state **out, md_error *err) {
@@ -161,6 +202,7 @@ md_code join_build(const md_plan *plan, md_batch *right, const md_schema *out_sc
   }
   free(ids);
   free(inserted);
+  if (code == MD_OK && state->int_key) build_direct(state);
   if (code != MD_OK) {
     join_free(state);
     return code;
