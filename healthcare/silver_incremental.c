@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "hc_internal.h"
+#include "hc_key_set.h"
 
 void hc_silver_input_free(hc_silver_input *in) {
   md_batch_free(in->rows);
@@ -497,88 +498,68 @@ static bool fits_table(const md_schema *table, const md_batch *part) {
   }
   return true;
 }
-
-/* The key columns (stored names) of part, for the caller's key checks. */
-static md_code part_keys(md_batch *part, const char *const *keys, int num_keys, md_batch **out, md_error *err) {
-  md_expr *e[8];
-  for (int i = 0; i < num_keys; i++) e[i] = md_col(keys[i]);
-  return hc_collect(md_plan_project(hc_scan(part), e, (const char **)keys, num_keys), out, err);
-}
+/* Flags of the keys in write_silver_by_dv's set. */
+enum { KEY_RECOMPUTED = 1, KEY_IN_PART = 2 };
 
 typedef struct dv_plan {
   md_delta_row_deletes *deletes;
   int64_t **positions; /* owned, per delete */
   int num;
-  md_batch **kept;     /* key columns of the rows that stay, per file */
-  int num_kept;
   int64_t old_rows, removed;
+  int64_t kept_in_part; /* rows that stay although the part brings their key again */
 } dv_plan;
 
 static void dv_plan_clear(dv_plan *p) {
   for (int i = 0; i < p->num; i++) free(p->positions[i]);
-  for (int i = 0; i < p->num_kept; i++) md_batch_free(p->kept[i]);
   free(p->deletes);
   free(p->positions);
-  free(p->kept);
   memset(p, 0, sizeof *p);
 }
 
-/* One live file: its keys and positions; the rows whose key was recomputed
- * become deletes, the others are kept (keys only). */
-static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file, const hc_silver_input *in,
-                         const char *const *stored_keys, dv_plan *p, md_error *err) {
-  const hc_silver_source *src = in->source;
+/* One live file, row group by row group: its keys and positions, each key
+ * probed in the set; the rows whose key was recomputed become deletes. */
+static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file, const hc_key_set *set,
+                         const char *const *stored_keys, int num_keys, dv_plan *p, md_error *err) {
   md_parquet_reader *reader = NULL;
   md_code rc = md_parquet_reader_open(md_delta_scan_file_path(scan, f), &reader, err);
   int groups = rc == MD_OK ? md_parquet_reader_num_row_groups(reader) : 0;
-  md_batch **parts = calloc((size_t)groups + 1, sizeof *parts);
-  if (rc == MD_OK && !parts) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  for (int g = 0; rc == MD_OK && g < groups; g++) rc = md_delta_scan_read(scan, f, reader, g, &parts[g], err);
+  int64_t *rows = NULL, n = 0, cap = 0;
+  for (int g = 0; rc == MD_OK && g < groups; g++) {
+    md_batch *b = NULL;
+    rc = md_delta_scan_read(scan, f, reader, g, &b, err);
+    int64_t len = rc == MD_OK ? md_batch_num_rows(b) : 0;
+    unsigned char *flags = rc == MD_OK ? malloc((size_t)len + 1) : NULL;
+    if (rc == MD_OK && !flags) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    if (rc == MD_OK) rc = hc_key_set_find(set, b, stored_keys, num_keys, flags, err);
+    const int64_t *pos = rc == MD_OK ? md_column_values(md_batch_column(b, md_batch_num_columns(b) - 1)) : NULL;
+    for (int64_t r = 0; rc == MD_OK && r < len; r++) {
+      if (!(flags[r] & KEY_RECOMPUTED)) {
+        if (flags[r] & KEY_IN_PART) p->kept_in_part++;
+        continue;
+      }
+      if (n == cap) {
+        cap = cap ? cap * 2 : 256;
+        int64_t *grown = realloc(rows, (size_t)cap * sizeof *grown);
+        if (!grown) {
+          rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+          break;
+        }
+        rows = grown;
+      }
+      rows[n++] = pos[r];
+    }
+    p->old_rows += len;
+    free(flags);
+    md_batch_free(b);
+  }
   md_parquet_reader_free(reader);
-  md_batch *marked = NULL, *gone = NULL, *kept = NULL;
-  if (rc == MD_OK && groups > 0) {
-    /* One probe per row: a left join marks the rows whose key was recomputed. */
-    md_expr *e[9];
-    const char *n[9];
-    for (int i = 0; i < src->num_keys; i++) {
-      e[i] = md_col(src->keys[i]);
-      n[i] = src->keys[i];
-    }
-    e[src->num_keys] = md_lit_bool(true);
-    n[src->num_keys] = "_recomputed";
-    md_plan *recomputed = md_plan_project(hc_scan(in->rows), e, n, src->num_keys + 1);
-    md_plan *all = md_plan_from_batches(md_batch_schema(parts[0]), parts, groups);
-    rc = hc_collect(md_plan_join(all, recomputed, MD_JOIN_LEFT, stored_keys, src->keys, src->num_keys), &marked, err);
-    if (rc == MD_OK)
-      rc = hc_collect(md_plan_filter(hc_scan(marked), md_is_not_null(md_col("_recomputed"))), &gone, err);
-    if (rc == MD_OK) rc = hc_collect(md_plan_filter(hc_scan(marked), md_is_null(md_col("_recomputed"))), &kept, err);
-  }
-  for (int g = 0; g < groups; g++) {
-    if (parts[g]) p->old_rows += md_batch_num_rows(parts[g]);
-    md_batch_free(parts[g]);
-  }
-  free(parts);
-  if (rc == MD_OK && kept) {
-    md_expr *e[8];
-    for (int i = 0; i < src->num_keys; i++) e[i] = md_col(stored_keys[i]);
-    md_batch *keys = NULL;
-    rc = hc_collect(md_plan_project(hc_scan(kept), e, (const char **)stored_keys, src->num_keys), &keys, err);
-    if (rc == MD_OK) p->kept[p->num_kept++] = keys;
-  }
-  int64_t n = gone ? md_batch_num_rows(gone) : 0;
   if (rc == MD_OK && n > 0) {
-    int64_t *rows = malloc((size_t)n * sizeof *rows);
-    if (!rows) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    else {
-      memcpy(rows, md_column_values(md_batch_column(gone, src->num_keys)), (size_t)n * sizeof *rows);
-      p->positions[p->num] = rows;
-      p->deletes[p->num++] = (md_delta_row_deletes){file, rows, n};
-      p->removed += n;
-    }
+    p->positions[p->num] = rows;
+    p->deletes[p->num++] = (md_delta_row_deletes){file, rows, n};
+    p->removed += n;
+    rows = NULL;
   }
-  md_batch_free(marked);
-  md_batch_free(gone);
-  md_batch_free(kept);
+  free(rows);
   return rc;
 }
 
@@ -595,36 +576,50 @@ static void report_table(md_asset_ctx *ctx, const md_delta_snapshot *s) {
   md_asset_ctx_table(ctx, md_delta_snapshot_version(s), bytes);
 }
 
-/* Silver by deletion vectors (see the header comment). *keys_out: the key
- * columns of every row silver holds afterwards. *fallback when the part does
- * not fit the table's schema (nothing was written). */
+/* The set write_silver_by_dv probes: the recomputed keys (in->rows, source
+ * names) and the keys of the silver part (stored names); a key the part
+ * holds twice is counted in *repeats. */
+static md_code recomputed_set(const hc_silver_input *in, md_batch *silver_part, const char *const *stored_keys,
+                              hc_key_set **out, int64_t *repeats, md_error *err) {
+  const hc_silver_source *src = in->source;
+  *out = hc_key_set_new();
+  md_code rc = *out ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK) rc = hc_key_set_add(*out, in->rows, src->keys, src->num_keys, KEY_RECOMPUTED, NULL, err);
+  if (rc == MD_OK) rc = hc_key_set_add(*out, silver_part, stored_keys, src->num_keys, KEY_IN_PART, repeats, err);
+  return rc;
+}
+
+/* Silver by deletion vectors (see the header comment): out gets silver's
+ * live rows afterwards and the duplicate keys this write can see (the
+ * narrow key check, hc_silver_finish). *fallback when the part does not fit
+ * the table's schema (nothing was written). */
 static md_code write_silver_by_dv(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
-                                  md_batch **keys_out, int64_t *old_rows, int64_t *removed, bool *fallback,
-                                  md_error *err) {
+                                  hc_narrow_result *out, int64_t *removed, bool *fallback, md_error *err) {
   const hc_silver_source *src = in->source;
   const char *const *stored_keys = src->silver_keys ? src->silver_keys : src->keys;
   char path[HC_PATH_MAX];
   md_delta_table *t = NULL;
   md_delta_snapshot *s = NULL;
   md_delta_scan *scan = NULL;
+  hc_key_set *set = NULL;
   dv_plan plan = {0};
+  int64_t part_repeats = 0;
   *fallback = false;
-  md_code rc = src->num_keys <= 8 ? hc_path(&in->cfg, "silver", src->table, path, err)
-                                  : md_error_set(err, MD_ERR_INTERNAL, "too many key columns");
+  md_code rc = hc_path(&in->cfg, "silver", src->table, path, err);
   if (rc == MD_OK) rc = md_delta_table_open(path, &t, err);
   if (rc == MD_OK) rc = md_delta_snapshot_at_version(t, -1, &s, err);
   if (rc == MD_OK && !fits_table(md_delta_snapshot_schema(s), silver_part)) *fallback = true;
+  if (rc == MD_OK && !*fallback) rc = recomputed_set(in, silver_part, stored_keys, &set, &part_repeats, err);
   if (rc == MD_OK && !*fallback) rc = md_delta_scan_new(s, (const char *const *)stored_keys, src->num_keys, &scan, err);
   if (rc == MD_OK && !*fallback) rc = md_delta_scan_add_row_positions(scan, "_pos", err);
   int64_t files = rc == MD_OK && !*fallback ? md_delta_snapshot_num_files(s) : 0;
   plan.deletes = calloc((size_t)files + 1, sizeof *plan.deletes);
   plan.positions = calloc((size_t)files + 1, sizeof *plan.positions);
-  plan.kept = calloc((size_t)files + 2, sizeof *plan.kept);
-  if (rc == MD_OK && (!plan.deletes || !plan.positions || !plan.kept)) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK && (!plan.deletes || !plan.positions)) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   for (int64_t f = 0; rc == MD_OK && f < files; f++) {
     md_delta_file_info info;
     rc = md_delta_snapshot_file(s, f, &info, err);
-    if (rc == MD_OK) rc = plan_file(scan, f, info.path, in, stored_keys, &plan, err);
+    if (rc == MD_OK) rc = plan_file(scan, f, info.path, set, stored_keys, src->num_keys, &plan, err);
   }
   md_metadata *meta = NULL;
   if (rc == MD_OK && !*fallback) {
@@ -653,18 +648,15 @@ static md_code write_silver_by_dv(md_asset_ctx *ctx, const hc_silver_input *in, 
       report_table(ctx, now);
     md_delta_snapshot_free(now);
     md_delta_table_free(t2);
-    md_batch *keys = NULL;
-    rc = part_keys(silver_part, stored_keys, src->num_keys, &keys, err);
-    if (rc == MD_OK) {
-      plan.kept[plan.num_kept++] = keys;
-      rc = md_batch_concat(md_batch_schema(keys), plan.kept, plan.num_kept, keys_out, err);
-    }
-    *old_rows = plan.old_rows;
+    out->old_silver_rows = plan.old_rows;
+    out->silver_rows = plan.old_rows - plan.removed + md_batch_num_rows(silver_part);
+    out->duplicate_keys = part_repeats + plan.kept_in_part;
     *removed = plan.removed;
   }
   if (rc != MD_OK) md_error_context(err, "silver/%s", src->table);
   md_metadata_free(meta);
   dv_plan_clear(&plan);
+  hc_key_set_free(set);
   md_delta_scan_free(scan);
   md_delta_snapshot_free(s);
   md_delta_table_free(t);
@@ -672,25 +664,24 @@ static md_code write_silver_by_dv(md_asset_ctx *ctx, const hc_silver_input *in, 
 }
 
 md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
-                               md_batch *rejects_part, const char *partition_by, md_batch **silver_out,
-                               md_batch **rejects_out, int64_t *expected, md_error *err) {
+                               md_batch *rejects_part, const char *partition_by, hc_narrow_result *out,
+                               md_error *err) {
   const hc_silver_source *src = in->source;
   int64_t removed_silver = 0, removed_rejects = 0;
   md_batch *rejects = NULL, *silver = NULL, *removed_rows = NULL, *written = NULL;
   char *months = NULL;
+  memset(out, 0, sizeof *out);
   md_code rc = merge(in->old_rejects, rejects_part, in, &rejects, &removed_rejects, err);
   char rejects_name[160];
   snprintf(rejects_name, sizeof rejects_name, "%s_rejects", src->table);
   if (rc == MD_OK) rc = hc_write(ctx, &in->cfg, "silver", rejects_name, rejects, err);
   if (rc == MD_OK) {
     bool fallback = false;
-    int64_t old_rows = 0;
-    rc = write_silver_by_dv(ctx, in, silver_part, &silver, &old_rows, &removed_silver, &fallback, err);
+    rc = write_silver_by_dv(ctx, in, silver_part, out, &removed_silver, &fallback, err);
     if (rc == MD_OK && !fallback) {
-      *expected = old_rows + md_batch_num_rows(in->old_rejects) - removed_silver - removed_rejects +
-                  md_batch_num_rows(in->rows);
-      *silver_out = silver;
-      *rejects_out = rejects;
+      out->expected = out->old_silver_rows + md_batch_num_rows(in->old_rejects) - removed_silver - removed_rejects +
+                      md_batch_num_rows(in->rows);
+      out->rejects = rejects;
       return MD_OK;
     }
     /* The part brings new columns: the merge below evolves the schema. */
@@ -728,10 +719,12 @@ md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_
   }
   if (rc == MD_OK) rc = hc_write_with(ctx, &in->cfg, "silver", src->table, written ? written : silver, &spec, err);
   if (rc == MD_OK) {
-    *expected = md_batch_num_rows(in->old_silver) + md_batch_num_rows(in->old_rejects) - removed_silver -
-                removed_rejects + md_batch_num_rows(in->rows);
-    *silver_out = silver;
-    *rejects_out = rejects;
+    out->expected = md_batch_num_rows(in->old_silver) + md_batch_num_rows(in->old_rejects) - removed_silver -
+                    removed_rejects + md_batch_num_rows(in->rows);
+    out->silver = silver;
+    out->rejects = rejects;
+    out->silver_rows = md_batch_num_rows(silver);
+    out->duplicate_keys = -1;
     silver = rejects = NULL;
   }
   free(where);
