@@ -16,6 +16,7 @@
 typedef struct slot {
   uint64_t hash;
   int64_t offset; /* into the arena; -1: empty */
+  int64_t id;
   uint32_t length;
   unsigned flags;
 } slot;
@@ -192,12 +193,13 @@ static bool arena_put(hc_key_set *s, const uint8_t *key, size_t len, int64_t *of
 }
 
 md_code hc_key_set_add(hc_key_set *set, const md_batch *batch, const char *const *columns, int num_columns,
-                       unsigned flag, int64_t *repeats, md_error *err) {
+                       unsigned flag, int64_t *repeats, int64_t *ids, md_error *err) {
   const md_column *cols[MAX_PARTS];
   md_code rc = key_columns(batch, columns, num_columns, cols, err);
   key_buf b = {0};
   bool nomem = false;
   for (int64_t r = 0; rc == MD_OK && r < md_batch_num_rows(batch); r++) {
+    if (ids) ids[r] = -1;
     if (!encode(cols, num_columns, r, &b, &nomem)) {
       if (nomem) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
       continue;
@@ -215,31 +217,35 @@ md_code hc_key_set_add(hc_key_set *set, const md_batch *batch, const char *const
         rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
         break;
       }
-      *e = (slot){h, offset, (uint32_t)b.used, 0};
+      *e = (slot){h, offset, set->count, (uint32_t)b.used, 0};
       set->count++;
     } else if ((e->flags & flag) && repeats) {
       (*repeats)++;
     }
     e->flags |= flag;
+    if (ids) ids[r] = e->id;
   }
   free(b.bytes);
   return rc;
 }
 
 md_code hc_key_set_find(const hc_key_set *set, const md_batch *batch, const char *const *columns, int num_columns,
-                        unsigned char *flags, md_error *err) {
+                        unsigned char *flags, int64_t *ids, md_error *err) {
   const md_column *cols[MAX_PARTS];
   md_code rc = key_columns(batch, columns, num_columns, cols, err);
   key_buf b = {0};
   bool nomem = false;
   for (int64_t r = 0; rc == MD_OK && r < md_batch_num_rows(batch); r++) {
-    flags[r] = 0;
+    if (flags) flags[r] = 0;
+    if (ids) ids[r] = -1;
     if (!encode(cols, num_columns, r, &b, &nomem)) {
       if (nomem) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
       continue;
     }
     const slot *e = lookup(set, hash_bytes(b.bytes, b.used), b.bytes, b.used);
-    if (e->offset >= 0) flags[r] = (unsigned char)e->flags;
+    if (e->offset < 0) continue;
+    if (flags) flags[r] = (unsigned char)e->flags;
+    if (ids) ids[r] = e->id;
   }
   free(b.bytes);
   return rc;

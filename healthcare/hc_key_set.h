@@ -17,15 +17,17 @@ typedef struct hc_key_set hc_key_set;
 /* NULL when out of memory. */
 hc_key_set *hc_key_set_new(void);
 void hc_key_set_free(hc_key_set *set);
-/* Distinct keys held. */
+/* Distinct keys held; each has a dense id, 0.. in the order keys came. */
 int64_t hc_key_set_count(const hc_key_set *set);
 /* Adds the key of every row of batch (the columns named, at most 8) and sets
  * flag on it; *repeats (may be NULL) is increased by the rows whose key
- * already had flag. Fails on a column missing or of a nested type. */
+ * already had flag; ids (may be NULL) gets each row's key id (-1: a null
+ * part). Fails on a column missing or of a nested type. */
 md_code hc_key_set_add(hc_key_set *set, const md_batch *batch, const char *const *columns, int num_columns,
-                       unsigned flag, int64_t *repeats, md_error *err);
-/* flags[r] = the flags of row r's key (0: absent), for every row of batch. */
+                       unsigned flag, int64_t *repeats, int64_t *ids, md_error *err);
+/* For every row of batch: flags[r] the flags of its key (0: absent), ids[r]
+ * its id (-1: absent); either may be NULL. */
 md_code hc_key_set_find(const hc_key_set *set, const md_batch *batch, const char *const *columns, int num_columns,
-                        unsigned char *flags, md_error *err);
+                        unsigned char *flags, int64_t *ids, md_error *err);
 
 #endif

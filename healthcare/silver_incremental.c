@@ -10,14 +10,16 @@
  * with PATIENT_KEY in place of PATIENT_NR, so validation runs on "keyed" rows
  * where PATIENT_NR already holds the key. A lookup may also be a silver table
  * used for presence (bill_payments: a bill with a line in silver/billing);
- * only its code column is read, distinct. Whatever this cannot decide safely
+ * its changed codes come from the files that changed (hc_presence.c), or
+ * when those cannot tell, from its code column read distinct. Whatever this cannot decide safely
  * (bronze rewritten, its schema evolved, an input whose change touches
  * unknown rows, a code leaving a lookup that decides validity while rejects
  * hold columns silver lacks, history vacuumed) falls back to the full
  * recompute: correctness first.
  *
  * Writing: the rejects table is small and is rewritten. Silver is not read
- * whole: only its key columns and each row's physical position, per file;
+ * whole: only its key columns and each row's physical position, per file,
+ * each key probed in a hash set of the recomputed ones (hc_key_set.h);
  * the rows whose key was recomputed are marked deleted with deletion vectors
  * and the recomputed rows appended, in one commit (md_delta_delete_and_append;
  * new rows land in their SERVICE_MONTH partitions as new files). A lookup
@@ -38,6 +40,7 @@ void hc_silver_input_free(hc_silver_input *in) {
   free(in->row_batches);
   md_batch_free(in->old_silver);
   md_batch_free(in->old_rejects);
+  md_batch_free(in->present);
   memset(in, 0, sizeof *in);
 }
 
@@ -357,11 +360,25 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
     const hc_lookup_dep *dep = &src->lookups[i];
     int64_t was = hc_input_version(inputs, dep->table);
     if (was < 0) ok = false;
-    if (!ok || was == hc_table_version(cfg, dep->table)) continue;
-    bool removed = false;
+    bool moved = ok && was != hc_table_version(cfg, dep->table), removed = false, decided = false;
     md_error lookup_err;
+    /* A large lookup is asked even when it did not move: the asset needs the
+     * presence of the new rows' codes. Undecided, the asset reads it whole. */
+    if (ok && dep->large && !in->present &&
+        (hc_presence_changes(cfg, dep, was, keyed, &codes[i], &removed, &in->present, &decided, &lookup_err) !=
+             MD_OK ||
+         !decided)) {
+      md_batch_free(codes[i]);
+      codes[i] = NULL;
+      removed = false;
+    }
+    if (!moved) {
+      md_batch_free(codes[i]);
+      codes[i] = NULL;
+      continue;
+    }
     /* History we cannot read back (vacuumed) only costs the narrow path. */
-    if (changed_codes(cfg, dep, was, &codes[i], &removed, &lookup_err) != MD_OK ||
+    if ((!decided && changed_codes(cfg, dep, was, &codes[i], &removed, &lookup_err) != MD_OK) ||
         (removed && dep->decides_validity && !silver_holds_rejects_columns(cfg, src, in->old_rejects))) {
       ok = false;
       continue;
@@ -421,7 +438,8 @@ md_code hc_silver_begin(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver
   if (rc || in->narrow) return rc;
   md_batch_free(in->old_silver);
   md_batch_free(in->old_rejects);
-  in->old_silver = in->old_rejects = NULL;
+  md_batch_free(in->present);
+  in->old_silver = in->old_rejects = in->present = NULL;
   md_batch_free(in->rows);
   in->rows = NULL;
   return hc_silver_latest_rows(ctx, cfg, src, in, err);
@@ -530,7 +548,7 @@ static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file,
     int64_t len = rc == MD_OK ? md_batch_num_rows(b) : 0;
     unsigned char *flags = rc == MD_OK ? malloc((size_t)len + 1) : NULL;
     if (rc == MD_OK && !flags) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    if (rc == MD_OK) rc = hc_key_set_find(set, b, stored_keys, num_keys, flags, err);
+    if (rc == MD_OK) rc = hc_key_set_find(set, b, stored_keys, num_keys, flags, NULL, err);
     const int64_t *pos = rc == MD_OK ? md_column_values(md_batch_column(b, md_batch_num_columns(b) - 1)) : NULL;
     for (int64_t r = 0; rc == MD_OK && r < len; r++) {
       if (!(flags[r] & KEY_RECOMPUTED)) {
@@ -584,8 +602,8 @@ static md_code recomputed_set(const hc_silver_input *in, md_batch *silver_part, 
   const hc_silver_source *src = in->source;
   *out = hc_key_set_new();
   md_code rc = *out ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  if (rc == MD_OK) rc = hc_key_set_add(*out, in->rows, src->keys, src->num_keys, KEY_RECOMPUTED, NULL, err);
-  if (rc == MD_OK) rc = hc_key_set_add(*out, silver_part, stored_keys, src->num_keys, KEY_IN_PART, repeats, err);
+  if (rc == MD_OK) rc = hc_key_set_add(*out, in->rows, src->keys, src->num_keys, KEY_RECOMPUTED, NULL, NULL, err);
+  if (rc == MD_OK) rc = hc_key_set_add(*out, silver_part, stored_keys, src->num_keys, KEY_IN_PART, repeats, NULL, err);
   return rc;
 }
 

@@ -1,7 +1,8 @@
 /* test_incremental_key_set.c — the key set incremental silver writes probe
  * (hc_key_set.h): composite keys match as a join on them does (integers by
  * value across widths, strings bytewise, a null part matches nothing),
- * repeats of a flag are counted, flags accumulate, and the set keeps every
+ * repeats of a flag are counted, flags accumulate, ids are dense in arrival
+ * order, and the set keeps every
  * key through its growth. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ static void test_composite_keys_match_across_integer_widths_and_not_on_null(void
   hc_key_set *set = hc_key_set_new();
   assert_non_null(set);
   int64_t repeats = 0;
-  assert_int_equal(hc_key_set_add(set, stored, KEY, 2, 1, &repeats, &err), MD_OK);
+  assert_int_equal(hc_key_set_add(set, stored, KEY, 2, 1, &repeats, NULL, &err), MD_OK);
   assert_int_equal(repeats, 0);
   assert_int_equal(hc_key_set_count(set), 3); /* (3, null) is never added */
 
@@ -48,7 +49,7 @@ static void test_composite_keys_match_across_integer_widths_and_not_on_null(void
   const char *const probe_names[] = {"a", "b", "b", NULL, "a", "bb"};
   md_batch *probe = id_name_rows(md_type_make(MD_TYPE_INT32), probe_ids, probe_names, 6);
   unsigned char flags[6];
-  assert_int_equal(hc_key_set_find(set, probe, KEY, 2, flags, &err), MD_OK);
+  assert_int_equal(hc_key_set_find(set, probe, KEY, 2, flags, NULL, &err), MD_OK);
   const unsigned char want[6] = {1, 1, 1, 0, 0, 0};
   assert_memory_equal(flags, want, 6);
   md_batch_free(probe);
@@ -64,21 +65,25 @@ static void test_repeats_of_a_flag_are_counted_and_flags_accumulate(void **state
   md_batch *rows = id_name_rows(md_type_make(MD_TYPE_INT64), ids, names, 3);
   hc_key_set *set = hc_key_set_new();
   int64_t repeats = 0;
-  assert_int_equal(hc_key_set_add(set, rows, KEY, 2, 1, &repeats, &err), MD_OK);
+  assert_int_equal(hc_key_set_add(set, rows, KEY, 2, 1, &repeats, NULL, &err), MD_OK);
   assert_int_equal(repeats, 1);
   repeats = 0;
   /* A second flag: its own repeats only; (8, y) ends with both flags. */
   const int64_t more_ids[] = {8, 9};
   const char *const more_names[] = {"y", "z"};
   md_batch *more = id_name_rows(md_type_make(MD_TYPE_INT64), more_ids, more_names, 2);
-  assert_int_equal(hc_key_set_add(set, more, KEY, 2, 2, &repeats, &err), MD_OK);
+  assert_int_equal(hc_key_set_add(set, more, KEY, 2, 2, &repeats, NULL, &err), MD_OK);
   assert_int_equal(repeats, 0);
   unsigned char flags[3];
-  assert_int_equal(hc_key_set_find(set, rows, KEY, 2, flags, &err), MD_OK);
+  assert_int_equal(hc_key_set_find(set, rows, KEY, 2, flags, NULL, &err), MD_OK);
   const unsigned char want[3] = {1, 3, 1};
   assert_memory_equal(flags, want, 3);
-  assert_int_equal(hc_key_set_find(set, more, KEY, 2, flags, &err), MD_OK);
+  int64_t key_ids[2];
+  assert_int_equal(hc_key_set_find(set, more, KEY, 2, flags, key_ids, &err), MD_OK);
   assert_int_equal(flags[1], 2);
+  /* Ids are dense, in the order keys came: (7, x) 0, (8, y) 1, (9, z) 2. */
+  assert_int_equal(key_ids[0], 1);
+  assert_int_equal(key_ids[1], 2);
   md_batch_free(rows);
   md_batch_free(more);
   hc_key_set_free(set);
@@ -102,10 +107,10 @@ static void test_every_key_survives_growth(void **state) {
   md_batch *rows = NULL;
   assert_int_equal(md_batch_new(s, cols, 2, &rows, &err), MD_OK);
   hc_key_set *set = hc_key_set_new();
-  assert_int_equal(hc_key_set_add(set, rows, KEY, 2, 1, NULL, &err), MD_OK);
+  assert_int_equal(hc_key_set_add(set, rows, KEY, 2, 1, NULL, NULL, &err), MD_OK);
   assert_int_equal(hc_key_set_count(set), N);
   unsigned char *flags = malloc(N);
-  assert_int_equal(hc_key_set_find(set, rows, KEY, 2, flags, &err), MD_OK);
+  assert_int_equal(hc_key_set_find(set, rows, KEY, 2, flags, NULL, &err), MD_OK);
   int64_t found = 0;
   for (int i = 0; i < N; i++) found += flags[i] == 1;
   assert_int_equal(found, N);
@@ -122,7 +127,7 @@ static void test_missing_key_column_is_an_error(void **state) {
   md_batch *rows = id_name_rows(md_type_make(MD_TYPE_INT64), ids, names, 1);
   hc_key_set *set = hc_key_set_new();
   const char *const wrong[] = {"ID", "NOPE"};
-  assert_int_equal(hc_key_set_add(set, rows, wrong, 2, 1, NULL, &err), MD_ERR_INVALID);
+  assert_int_equal(hc_key_set_add(set, rows, wrong, 2, 1, NULL, NULL, &err), MD_ERR_INVALID);
   assert_non_null(strstr(err.message, "NOPE"));
   md_batch_free(rows);
   hc_key_set_free(set);
