@@ -23,6 +23,9 @@ typedef struct slot {
 
 struct hc_key_set {
   slot *slots;
+  /* One bit per hash value (8 per slot): most probed keys are absent, and
+   * this small bitmap answers them without touching a slot (a cache miss). */
+  uint8_t *filter;
   int64_t capacity, count; /* capacity: a power of two */
   uint8_t *arena;
   int64_t arena_used, arena_cap;
@@ -33,20 +36,6 @@ typedef struct key_buf {
   uint8_t *bytes;
   size_t used, cap;
 } key_buf;
-
-static bool buf_put(key_buf *b, const void *p, size_t n) {
-  if (b->used + n > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->used + n) cap *= 2;
-    uint8_t *g = realloc(b->bytes, cap);
-    if (!g) return false;
-    b->bytes = g;
-    b->cap = cap;
-  }
-  memcpy(b->bytes + b->used, p, n);
-  b->used += n;
-  return true;
-}
 
 static uint64_t hash_bytes(const uint8_t *p, size_t n) {
   uint64_t h = 0x243F6A8885A308D3ULL ^ (uint64_t)n;
@@ -70,7 +59,10 @@ hc_key_set *hc_key_set_new(void) {
   if (!s) return NULL;
   s->capacity = 1024;
   s->slots = malloc((size_t)s->capacity * sizeof *s->slots);
-  if (!s->slots) {
+  s->filter = calloc((size_t)s->capacity, 1);
+  if (!s->slots || !s->filter) {
+    free(s->slots);
+    free(s->filter);
     free(s);
     return NULL;
   }
@@ -81,74 +73,121 @@ hc_key_set *hc_key_set_new(void) {
 void hc_key_set_free(hc_key_set *set) {
   if (!set) return;
   free(set->slots);
+  free(set->filter);
   free(set->arena);
   free(set);
 }
 
 int64_t hc_key_set_count(const hc_key_set *set) { return set->count; }
 
+/* One key column, read straight from its buffers: probing encodes a key per
+ * stored row, so the per-part work is a switch and a copy. */
+typedef enum part_kind { PART_INT, PART_BYTES, PART_BOOL, PART_FIXED } part_kind;
+typedef struct part {
+  part_kind kind;
+  md_type_id id;
+  int width;
+  const uint8_t *validity, *values, *data;
+  const int32_t *offsets;
+} part;
+
 /* The key columns of batch, checked for a supported type. */
-static md_code key_columns(const md_batch *batch, const char *const *columns, int n, const md_column **out,
-                           md_error *err) {
+static md_code key_columns(const md_batch *batch, const char *const *columns, int n, part *out, md_error *err) {
   if (n < 1 || n > MAX_PARTS) return md_error_set(err, MD_ERR_INTERNAL, "key of %d columns", n);
   for (int i = 0; i < n; i++) {
     int at = md_schema_find(md_batch_schema(batch), columns[i]);
     if (at < 0) return md_error_set(err, MD_ERR_INVALID, "key column %s missing", columns[i]);
-    out[i] = md_batch_column(batch, at);
-    md_type t = md_column_type(out[i]);
+    const md_column *c = md_batch_column(batch, at);
+    md_type t = md_column_type(c);
     if (md_type_is_nested(t) || (!md_type_is_variable(t) && md_type_fixed_width(t) <= 0 && t.id != MD_TYPE_BOOL))
       return md_error_set(err, MD_ERR_UNSUPPORTED, "key column %s: type not supported", columns[i]);
+    part *p = &out[i];
+    p->id = t.id;
+    p->validity = md_column_null_count(c) > 0 ? md_column_validity(c) : NULL;
+    p->values = md_column_values(c);
+    switch (t.id) {
+      case MD_TYPE_INT8: case MD_TYPE_INT16: case MD_TYPE_INT32: case MD_TYPE_INT64: case MD_TYPE_DATE32:
+      case MD_TYPE_UINT8: case MD_TYPE_UINT16: case MD_TYPE_UINT32: p->kind = PART_INT; break;
+      case MD_TYPE_UTF8: case MD_TYPE_BINARY:
+        p->kind = PART_BYTES;
+        p->offsets = md_column_offsets(c);
+        p->data = md_column_data(c);
+        break;
+      case MD_TYPE_BOOL: p->kind = PART_BOOL; break;
+      default: p->kind = PART_FIXED; break;
+    }
+    p->width = p->kind == PART_BOOL ? 1 : p->kind == PART_BYTES ? 0 : md_type_fixed_width(t);
   }
   return MD_OK;
 }
 
-/* Row r's key into b; false when a part is null (or out of memory: *nomem). */
-static bool encode(const md_column *const *cols, int n, int64_t r, key_buf *b, bool *nomem) {
-  b->used = 0;
+static int64_t int_value(const part *p, int64_t r) {
+  switch (p->id) {
+    case MD_TYPE_INT8: return ((const int8_t *)p->values)[r];
+    case MD_TYPE_INT16: return ((const int16_t *)p->values)[r];
+    case MD_TYPE_INT32:
+    case MD_TYPE_DATE32: return ((const int32_t *)p->values)[r];
+    case MD_TYPE_UINT8: return p->values[r];
+    case MD_TYPE_UINT16: return ((const uint16_t *)p->values)[r];
+    case MD_TYPE_UINT32: return ((const uint32_t *)p->values)[r];
+    default: return ((const int64_t *)p->values)[r];
+  }
+}
+
+/* Row r's key into b; false when a part is null (or out of memory: *nomem).
+ * Every integer is one kind of value (tag 1, 8 bytes), strings carry their
+ * length, other types their id. */
+static bool encode(const part *parts, int n, int64_t r, key_buf *b, bool *nomem) {
+  size_t need = 0;
   for (int i = 0; i < n; i++) {
-    const md_column *c = cols[i];
-    if (md_column_is_null(c, r)) return false;
-    md_type t = md_column_type(c);
-    const uint8_t *v = md_column_values(c);
-    uint8_t tag = (uint8_t)t.id;
-    int64_t wide = 0;
-    bool ok = true;
-    switch (t.id) {
-      case MD_TYPE_INT8: wide = ((const int8_t *)v)[r]; break;
-      case MD_TYPE_INT16: wide = ((const int16_t *)v)[r]; break;
-      case MD_TYPE_INT32:
-      case MD_TYPE_DATE32: wide = ((const int32_t *)v)[r]; break;
-      case MD_TYPE_INT64: wide = ((const int64_t *)v)[r]; break;
-      case MD_TYPE_UINT8: wide = ((const uint8_t *)v)[r]; break;
-      case MD_TYPE_UINT16: wide = ((const uint16_t *)v)[r]; break;
-      case MD_TYPE_UINT32: wide = ((const uint32_t *)v)[r]; break;
-      default: tag = 0xFF; break;
-    }
-    if (tag != 0xFF) {
-      /* Every signed or small integer is one kind of value. */
-      tag = 1;
-      ok = buf_put(b, &tag, 1) && buf_put(b, &wide, 8);
-    } else if (t.id == MD_TYPE_UTF8 || t.id == MD_TYPE_BINARY) {
-      const int32_t *o = md_column_offsets(c);
-      uint32_t len = (uint32_t)(o[r + 1] - o[r]);
-      tag = 2;
-      ok = buf_put(b, &tag, 1) && buf_put(b, &len, 4) && buf_put(b, md_column_data(c) + o[r], len);
-    } else if (t.id == MD_TYPE_BOOL) {
-      uint8_t bit = md_bit_get(v, r);
-      tag = 3;
-      ok = buf_put(b, &tag, 1) && buf_put(b, &bit, 1);
-    } else {
-      size_t w = (size_t)md_type_fixed_width(t);
-      uint8_t id = (uint8_t)t.id;
-      tag = 4;
-      ok = buf_put(b, &tag, 1) && buf_put(b, &id, 1) && buf_put(b, v + w * (size_t)r, w);
-    }
-    if (!ok) {
+    const part *p = &parts[i];
+    if (p->validity && !md_bit_get(p->validity, r)) return false;
+    need += p->kind == PART_BYTES ? 5 + (size_t)(p->offsets[r + 1] - p->offsets[r]) : 2 + 8 + (size_t)p->width;
+  }
+  if (need > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) cap *= 2;
+    uint8_t *g = realloc(b->bytes, cap);
+    if (!g) {
       *nomem = true;
       return false;
     }
+    b->bytes = g;
+    b->cap = cap;
   }
+  uint8_t *o = b->bytes;
+  for (int i = 0; i < n; i++) {
+    const part *p = &parts[i];
+    if (p->kind == PART_INT) {
+      int64_t v = int_value(p, r);
+      *o++ = 1;
+      memcpy(o, &v, 8);
+      o += 8;
+    } else if (p->kind == PART_BYTES) {
+      uint32_t len = (uint32_t)(p->offsets[r + 1] - p->offsets[r]);
+      *o++ = 2;
+      memcpy(o, &len, 4);
+      memcpy(o + 4, p->data + p->offsets[r], len);
+      o += 4 + len;
+    } else if (p->kind == PART_BOOL) {
+      *o++ = 3;
+      *o++ = md_bit_get(p->values, r);
+    } else {
+      *o++ = 4;
+      *o++ = (uint8_t)p->id;
+      memcpy(o, p->values + (size_t)p->width * (size_t)r, (size_t)p->width);
+      o += p->width;
+    }
+  }
+  b->used = (size_t)(o - b->bytes);
   return true;
+}
+
+static uint64_t filter_bit(const hc_key_set *s, uint64_t h) { return (h >> 17) & ((uint64_t)s->capacity * 8 - 1); }
+
+static void filter_set(hc_key_set *s, uint64_t h) {
+  uint64_t bit = filter_bit(s, h);
+  s->filter[bit >> 3] |= (uint8_t)(1u << (bit & 7));
 }
 
 static slot *lookup(const hc_key_set *s, uint64_t h, const uint8_t *key, size_t len) {
@@ -163,7 +202,12 @@ static slot *lookup(const hc_key_set *s, uint64_t h, const uint8_t *key, size_t 
 static bool grow(hc_key_set *s) {
   int64_t cap = s->capacity * 2;
   slot *g = malloc((size_t)cap * sizeof *g);
-  if (!g) return false;
+  uint8_t *filter = calloc((size_t)cap, 1);
+  if (!g || !filter) {
+    free(g);
+    free(filter);
+    return false;
+  }
   for (int64_t i = 0; i < cap; i++) g[i].offset = -1;
   for (int64_t i = 0; i < s->capacity; i++) {
     if (s->slots[i].offset < 0) continue;
@@ -172,8 +216,12 @@ static bool grow(hc_key_set *s) {
     g[j] = s->slots[i];
   }
   free(s->slots);
+  free(s->filter);
   s->slots = g;
+  s->filter = filter;
   s->capacity = cap;
+  for (int64_t i = 0; i < cap; i++)
+    if (g[i].offset >= 0) filter_set(s, g[i].hash);
   return true;
 }
 
@@ -194,7 +242,7 @@ static bool arena_put(hc_key_set *s, const uint8_t *key, size_t len, int64_t *of
 
 md_code hc_key_set_add(hc_key_set *set, const md_batch *batch, const char *const *columns, int num_columns,
                        unsigned flag, int64_t *repeats, int64_t *ids, md_error *err) {
-  const md_column *cols[MAX_PARTS];
+  part cols[MAX_PARTS];
   md_code rc = key_columns(batch, columns, num_columns, cols, err);
   key_buf b = {0};
   bool nomem = false;
@@ -218,6 +266,7 @@ md_code hc_key_set_add(hc_key_set *set, const md_batch *batch, const char *const
         break;
       }
       *e = (slot){h, offset, set->count, (uint32_t)b.used, 0};
+      filter_set(set, h);
       set->count++;
     } else if ((e->flags & flag) && repeats) {
       (*repeats)++;
@@ -231,7 +280,7 @@ md_code hc_key_set_add(hc_key_set *set, const md_batch *batch, const char *const
 
 md_code hc_key_set_find(const hc_key_set *set, const md_batch *batch, const char *const *columns, int num_columns,
                         unsigned char *flags, int64_t *ids, md_error *err) {
-  const md_column *cols[MAX_PARTS];
+  part cols[MAX_PARTS];
   md_code rc = key_columns(batch, columns, num_columns, cols, err);
   key_buf b = {0};
   bool nomem = false;
@@ -242,7 +291,9 @@ md_code hc_key_set_find(const hc_key_set *set, const md_batch *batch, const char
       if (nomem) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
       continue;
     }
-    const slot *e = lookup(set, hash_bytes(b.bytes, b.used), b.bytes, b.used);
+    uint64_t h = hash_bytes(b.bytes, b.used), bit = filter_bit(set, h);
+    if (!(set->filter[bit >> 3] & (1u << (bit & 7)))) continue;
+    const slot *e = lookup(set, h, b.bytes, b.used);
     if (e->offset < 0) continue;
     if (flags) flags[r] = (unsigned char)e->flags;
     if (ids) ids[r] = e->id;
