@@ -27,9 +27,11 @@
  * files holding a changed code, and writes the same way; only new columns
  * (schema evolution) take the older path of merging with the stored silver
  * and rewriting touched partitions. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hc_internal.h"
 #include "hc_key_set.h"
@@ -534,14 +536,21 @@ static void dv_plan_clear(dv_plan *p) {
   memset(p, 0, sizeof *p);
 }
 
+/* What one live file contributes: the positions to delete and counts. */
+typedef struct file_plan {
+  int64_t *rows, n, cap;
+  int64_t old_rows, kept_in_part;
+  md_code rc;
+  md_error err;
+} file_plan;
+
 /* One live file, row group by row group: its keys and positions, each key
  * probed in the set; the rows whose key was recomputed become deletes. */
-static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file, const hc_key_set *set,
-                         const char *const *stored_keys, int num_keys, dv_plan *p, md_error *err) {
+static md_code plan_file(const md_delta_scan *scan, int64_t f, const hc_key_set *set, const char *const *stored_keys,
+                         int num_keys, file_plan *p, md_error *err) {
   md_parquet_reader *reader = NULL;
   md_code rc = md_parquet_reader_open(md_delta_scan_file_path(scan, f), &reader, err);
   int groups = rc == MD_OK ? md_parquet_reader_num_row_groups(reader) : 0;
-  int64_t *rows = NULL, n = 0, cap = 0;
   for (int g = 0; rc == MD_OK && g < groups; g++) {
     md_batch *b = NULL;
     rc = md_delta_scan_read(scan, f, reader, g, &b, err);
@@ -555,30 +564,58 @@ static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file,
         if (flags[r] & KEY_IN_PART) p->kept_in_part++;
         continue;
       }
-      if (n == cap) {
-        cap = cap ? cap * 2 : 256;
-        int64_t *grown = realloc(rows, (size_t)cap * sizeof *grown);
+      if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 256;
+        int64_t *grown = realloc(p->rows, (size_t)p->cap * sizeof *grown);
         if (!grown) {
           rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
           break;
         }
-        rows = grown;
+        p->rows = grown;
       }
-      rows[n++] = pos[r];
+      p->rows[p->n++] = pos[r];
     }
     p->old_rows += len;
     free(flags);
     md_batch_free(b);
   }
   md_parquet_reader_free(reader);
-  if (rc == MD_OK && n > 0) {
-    p->positions[p->num] = rows;
-    p->deletes[p->num++] = (md_delta_row_deletes){file, rows, n};
-    p->removed += n;
-    rows = NULL;
-  }
-  free(rows);
   return rc;
+}
+
+/* The files are planned on the run's threads: each reads and probes its own
+ * files (the scan and the set are only read), taking the next one free. */
+typedef struct plan_job {
+  const md_delta_scan *scan;
+  const hc_key_set *set;
+  const char *const *keys;
+  int num_keys;
+  file_plan *files;
+  int64_t num_files;
+  int64_t next; /* atomic */
+} plan_job;
+
+static void *plan_worker(void *arg) {
+  plan_job *job = arg;
+  for (;;) {
+    int64_t f = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+    if (f >= job->num_files) break;
+    file_plan *p = &job->files[f];
+    md_error_clear(&p->err);
+    p->rc = plan_file(job->scan, f, job->set, job->keys, job->num_keys, p, &p->err);
+  }
+  return NULL;
+}
+
+static void plan_files(const hc_config *cfg, plan_job *job) {
+  long n = cfg->threads > 0 ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n > 8) n = 8;
+  if (n > job->num_files) n = (long)job->num_files;
+  pthread_t threads[8];
+  int started = 0;
+  while (started < n - 1 && pthread_create(&threads[started], NULL, plan_worker, job) == 0) started++;
+  plan_worker(job); /* this thread too; fewer helpers still finish */
+  for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
 }
 
 /* Live rows and bytes of the table, for the asset's numbers. */
@@ -633,12 +670,33 @@ static md_code write_silver_by_dv(md_asset_ctx *ctx, const hc_silver_input *in, 
   int64_t files = rc == MD_OK && !*fallback ? md_delta_snapshot_num_files(s) : 0;
   plan.deletes = calloc((size_t)files + 1, sizeof *plan.deletes);
   plan.positions = calloc((size_t)files + 1, sizeof *plan.positions);
-  if (rc == MD_OK && (!plan.deletes || !plan.positions)) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  file_plan *per_file = calloc((size_t)files + 1, sizeof *per_file);
+  if (rc == MD_OK && (!plan.deletes || !plan.positions || !per_file))
+    rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK && files > 0) {
+    plan_job job = {scan, set, stored_keys, src->num_keys, per_file, files, 0};
+    plan_files(&in->cfg, &job);
+  }
   for (int64_t f = 0; rc == MD_OK && f < files; f++) {
     md_delta_file_info info;
+    file_plan *p = &per_file[f];
+    if (p->rc != MD_OK) {
+      if (err) *err = p->err;
+      rc = p->rc;
+      break;
+    }
     rc = md_delta_snapshot_file(s, f, &info, err);
-    if (rc == MD_OK) rc = plan_file(scan, f, info.path, set, stored_keys, src->num_keys, &plan, err);
+    plan.old_rows += p->old_rows;
+    plan.kept_in_part += p->kept_in_part;
+    if (rc == MD_OK && p->n > 0) {
+      plan.positions[plan.num] = p->rows;
+      plan.deletes[plan.num++] = (md_delta_row_deletes){info.path, p->rows, p->n};
+      plan.removed += p->n;
+      p->rows = NULL;
+    }
   }
+  for (int64_t f = 0; per_file && f < files; f++) free(per_file[f].rows);
+  free(per_file);
   md_metadata *meta = NULL;
   if (rc == MD_OK && !*fallback) {
     meta = md_metadata_new();
