@@ -80,7 +80,8 @@ function engines(data) {
     name: "medallion", out: join(o.work, "medallion"), present: true,
     run(src, out, extra = []) {
       const r = measure(o.medallion, ["run", "--home", out, "--source", `parquet:${src}`, "--as-of", AS_OF,
-        "--select", "bronze,silver,gold", "--json", ...extra], { env: { MEDALLION_HASH_KEY: KEY } });
+        "--select", "bronze,silver,gold", "--threads", String(o.threads), "--json", ...extra],
+        { env: { MEDALLION_HASH_KEY: KEY } });
       let layers = {}, ok = r.status === 0, why = ok ? "" : r.stderr.trim().split("\n").slice(-3).join(" | ");
       try {
         const j = JSON.parse(r.stdout.trim().split("\n").pop());
