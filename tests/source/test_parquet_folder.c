@@ -10,21 +10,9 @@
 #include "medallion/source.h"
 #include "source_compare.h"
 
-static char *read_file(const char *path, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *data = malloc((size_t)n + 1);
-  *size = fread(data, 1, (size_t)n, f);
-  fclose(f);
-  return data;
-}
-
 static bool same_file(const char *a, const char *b) {
   size_t na = 0, nb = 0;
-  char *da = read_file(a, &na), *db = read_file(b, &nb);
+  char *da = test_read_file(a, &na), *db = test_read_file(b, &nb);
   bool same = da && db && na == nb && memcmp(da, db, na) == 0;
   free(da);
   free(db);
