@@ -244,8 +244,8 @@ static md_code results(presence *p, const char *column, md_batch **changed, bool
     rc = md_column_append_bool(was, was_there, err);
     if (was_there && !is) *removed = true;
   }
-  if (rc == MD_OK && n > 0) rc = md_column_append_rows(cc, p->codes, pick_changed, nc, err);
-  if (rc == MD_OK && n > 0) rc = md_column_append_rows(pc, p->codes, pick_present, np, err);
+  if (rc == MD_OK && nc > 0) rc = md_column_append_rows(cc, p->codes, pick_changed, nc, err);
+  if (rc == MD_OK && np > 0) rc = md_column_append_rows(pc, p->codes, pick_present, np, err);
   if (rc == MD_OK) {
     md_schema *s = md_schema_new();
     md_field *f1 = md_field_new(column, type, true), *f2 = md_field_new("_was_known", md_type_make(MD_TYPE_BOOL), false);

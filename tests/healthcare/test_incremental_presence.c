@@ -73,7 +73,7 @@ static void delete_and_append(int64_t code, bool only_one, const int64_t *added,
 static void sorted_text(const md_batch *b, int c, char *out, size_t size) {
   int64_t n = md_batch_num_rows(b), v[64];
   assert_true(n <= 64);
-  memcpy(v, md_column_values(md_batch_column(b, c)), (size_t)n * sizeof *v);
+  if (n > 0) memcpy(v, md_column_values(md_batch_column(b, c)), (size_t)n * sizeof *v);
   for (int64_t i = 1; i < n; i++)
     for (int64_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
       int64_t x = v[j];
