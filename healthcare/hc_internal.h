@@ -126,6 +126,9 @@ typedef struct hc_lookup_dep {
   const char *code;      /* the code column of the lookup table */
   const char *value;     /* a value column taken from it, or NULL */
   bool decides_validity; /* a code leaving the lookup turns silver rows into rejects */
+  bool large;            /* presence in a large table (value NULL): in a narrow run its
+                          * changes come from its changed files (hc_presence_changes)
+                          * and in->present hands the asset the presence it needs */
 } hc_lookup_dep;
 
 typedef struct hc_silver_source {
@@ -151,17 +154,39 @@ typedef struct hc_silver_input {
   int64_t expected; /* full: distinct non-null keys + null-key rows */
   bool narrow;
   md_batch *old_silver, *old_rejects;
+  md_batch *present; /* narrow, a large lookup: which codes of in->rows' lookup column
+                      * its latest version holds (that column, distinct), or NULL */
 } hc_silver_input;
 
 md_code hc_silver_begin(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver_source *src, hc_silver_input *in,
                         md_error *err);
+/* A large presence lookup between version was and the latest
+ * (hc_presence.c): *changed the codes whose presence changed (column
+ * dep->column, _was_known), *removed whether one left, *present which of
+ * those and of wanted's dep->column codes the latest version holds. *decided
+ * false (nothing set) when its files alone cannot tell: compare whole. */
+md_code hc_presence_changes(const hc_config *cfg, const hc_lookup_dep *dep, int64_t was, const md_batch *wanted,
+                            md_batch **changed, bool *removed, md_batch **present, bool *decided, md_error *err);
 void hc_silver_input_free(hc_silver_input *in);
+/* What a narrow write leaves for hc_silver_finish's checks. silver is NULL
+ * unless the write had to merge with the stored silver (a schema change):
+ * then it is the whole new table and duplicate_keys is -1 (check it whole).
+ * Otherwise duplicate_keys counts the keys the write saw twice: within the
+ * recomputed part, or in the part and in a stored row that stays. */
+typedef struct hc_narrow_result {
+  md_batch *silver;
+  md_batch *rejects;        /* the whole rejects table */
+  int64_t old_silver_rows;  /* live silver rows before the write */
+  int64_t silver_rows;      /* and after it */
+  int64_t duplicate_keys;
+  int64_t expected;         /* the rows silver + rejects must add up to */
+} hc_narrow_result;
 /* Narrow runs: merges the recomputed rows into the stored tables and writes
- * them (a partitioned table only in the partitions that changed); returns the
- * merged tables and the row count they must add up to. */
+ * them (silver by deletion vectors, or after a schema change only in the
+ * partitions that changed). */
 md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
-                               md_batch *rejects_part, const char *partition_by, md_batch **silver_out,
-                               md_batch **rejects_out, int64_t *expected, md_error *err);
+                               md_batch *rejects_part, const char *partition_by, hc_narrow_result *out,
+                               md_error *err);
 
 /* Validates `validated` (a plan over in->rows with the lookups joined),
  * writes silver/<table> and silver/<table>_rejects, records rejects by reason

@@ -10,14 +10,16 @@
  * with PATIENT_KEY in place of PATIENT_NR, so validation runs on "keyed" rows
  * where PATIENT_NR already holds the key. A lookup may also be a silver table
  * used for presence (bill_payments: a bill with a line in silver/billing);
- * only its code column is read, distinct. Whatever this cannot decide safely
+ * its changed codes come from the files that changed (hc_presence.c), or
+ * when those cannot tell, from its code column read distinct. Whatever this cannot decide safely
  * (bronze rewritten, its schema evolved, an input whose change touches
  * unknown rows, a code leaving a lookup that decides validity while rejects
  * hold columns silver lacks, history vacuumed) falls back to the full
  * recompute: correctness first.
  *
  * Writing: the rejects table is small and is rewritten. Silver is not read
- * whole: only its key columns and each row's physical position, per file;
+ * whole: only its key columns and each row's physical position, per file,
+ * each key probed in a hash set of the recomputed ones (hc_key_set.h);
  * the rows whose key was recomputed are marked deleted with deletion vectors
  * and the recomputed rows appended, in one commit (md_delta_delete_and_append;
  * new rows land in their SERVICE_MONTH partitions as new files). A lookup
@@ -25,11 +27,14 @@
  * files holding a changed code, and writes the same way; only new columns
  * (schema evolution) take the older path of merging with the stored silver
  * and rewriting touched partitions. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hc_internal.h"
+#include "hc_key_set.h"
 
 void hc_silver_input_free(hc_silver_input *in) {
   md_batch_free(in->rows);
@@ -37,6 +42,7 @@ void hc_silver_input_free(hc_silver_input *in) {
   free(in->row_batches);
   md_batch_free(in->old_silver);
   md_batch_free(in->old_rejects);
+  md_batch_free(in->present);
   memset(in, 0, sizeof *in);
 }
 
@@ -356,11 +362,25 @@ static md_code begin_narrow(md_asset_ctx *ctx, const hc_config *cfg, const hc_si
     const hc_lookup_dep *dep = &src->lookups[i];
     int64_t was = hc_input_version(inputs, dep->table);
     if (was < 0) ok = false;
-    if (!ok || was == hc_table_version(cfg, dep->table)) continue;
-    bool removed = false;
+    bool moved = ok && was != hc_table_version(cfg, dep->table), removed = false, decided = false;
     md_error lookup_err;
+    /* A large lookup is asked even when it did not move: the asset needs the
+     * presence of the new rows' codes. Undecided, the asset reads it whole. */
+    if (ok && dep->large && !in->present &&
+        (hc_presence_changes(cfg, dep, was, keyed, &codes[i], &removed, &in->present, &decided, &lookup_err) !=
+             MD_OK ||
+         !decided)) {
+      md_batch_free(codes[i]);
+      codes[i] = NULL;
+      removed = false;
+    }
+    if (!moved) {
+      md_batch_free(codes[i]);
+      codes[i] = NULL;
+      continue;
+    }
     /* History we cannot read back (vacuumed) only costs the narrow path. */
-    if (changed_codes(cfg, dep, was, &codes[i], &removed, &lookup_err) != MD_OK ||
+    if ((!decided && changed_codes(cfg, dep, was, &codes[i], &removed, &lookup_err) != MD_OK) ||
         (removed && dep->decides_validity && !silver_holds_rejects_columns(cfg, src, in->old_rejects))) {
       ok = false;
       continue;
@@ -420,7 +440,8 @@ md_code hc_silver_begin(md_asset_ctx *ctx, const hc_config *cfg, const hc_silver
   if (rc || in->narrow) return rc;
   md_batch_free(in->old_silver);
   md_batch_free(in->old_rejects);
-  in->old_silver = in->old_rejects = NULL;
+  md_batch_free(in->present);
+  in->old_silver = in->old_rejects = in->present = NULL;
   md_batch_free(in->rows);
   in->rows = NULL;
   return hc_silver_latest_rows(ctx, cfg, src, in, err);
@@ -497,89 +518,104 @@ static bool fits_table(const md_schema *table, const md_batch *part) {
   }
   return true;
 }
-
-/* The key columns (stored names) of part, for the caller's key checks. */
-static md_code part_keys(md_batch *part, const char *const *keys, int num_keys, md_batch **out, md_error *err) {
-  md_expr *e[8];
-  for (int i = 0; i < num_keys; i++) e[i] = md_col(keys[i]);
-  return hc_collect(md_plan_project(hc_scan(part), e, (const char **)keys, num_keys), out, err);
-}
+/* Flags of the keys in write_silver_by_dv's set. */
+enum { KEY_RECOMPUTED = 1, KEY_IN_PART = 2 };
 
 typedef struct dv_plan {
   md_delta_row_deletes *deletes;
   int64_t **positions; /* owned, per delete */
   int num;
-  md_batch **kept;     /* key columns of the rows that stay, per file */
-  int num_kept;
   int64_t old_rows, removed;
+  int64_t kept_in_part; /* rows that stay although the part brings their key again */
 } dv_plan;
 
 static void dv_plan_clear(dv_plan *p) {
   for (int i = 0; i < p->num; i++) free(p->positions[i]);
-  for (int i = 0; i < p->num_kept; i++) md_batch_free(p->kept[i]);
   free(p->deletes);
   free(p->positions);
-  free(p->kept);
   memset(p, 0, sizeof *p);
 }
 
-/* One live file: its keys and positions; the rows whose key was recomputed
- * become deletes, the others are kept (keys only). */
-static md_code plan_file(const md_delta_scan *scan, int64_t f, const char *file, const hc_silver_input *in,
-                         const char *const *stored_keys, dv_plan *p, md_error *err) {
-  const hc_silver_source *src = in->source;
+/* What one live file contributes: the positions to delete and counts. */
+typedef struct file_plan {
+  int64_t *rows, n, cap;
+  int64_t old_rows, kept_in_part;
+  md_code rc;
+  md_error err;
+} file_plan;
+
+/* One live file, row group by row group: its keys and positions, each key
+ * probed in the set; the rows whose key was recomputed become deletes. */
+static md_code plan_file(const md_delta_scan *scan, int64_t f, const hc_key_set *set, const char *const *stored_keys,
+                         int num_keys, file_plan *p, md_error *err) {
   md_parquet_reader *reader = NULL;
   md_code rc = md_parquet_reader_open(md_delta_scan_file_path(scan, f), &reader, err);
   int groups = rc == MD_OK ? md_parquet_reader_num_row_groups(reader) : 0;
-  md_batch **parts = calloc((size_t)groups + 1, sizeof *parts);
-  if (rc == MD_OK && !parts) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  for (int g = 0; rc == MD_OK && g < groups; g++) rc = md_delta_scan_read(scan, f, reader, g, &parts[g], err);
+  for (int g = 0; rc == MD_OK && g < groups; g++) {
+    md_batch *b = NULL;
+    rc = md_delta_scan_read(scan, f, reader, g, &b, err);
+    int64_t len = rc == MD_OK ? md_batch_num_rows(b) : 0;
+    unsigned char *flags = rc == MD_OK ? malloc((size_t)len + 1) : NULL;
+    if (rc == MD_OK && !flags) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    if (rc == MD_OK) rc = hc_key_set_find(set, b, stored_keys, num_keys, flags, NULL, err);
+    const int64_t *pos = rc == MD_OK ? md_column_values(md_batch_column(b, md_batch_num_columns(b) - 1)) : NULL;
+    for (int64_t r = 0; rc == MD_OK && r < len; r++) {
+      if (!(flags[r] & KEY_RECOMPUTED)) {
+        if (flags[r] & KEY_IN_PART) p->kept_in_part++;
+        continue;
+      }
+      if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 256;
+        int64_t *grown = realloc(p->rows, (size_t)p->cap * sizeof *grown);
+        if (!grown) {
+          rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+          break;
+        }
+        p->rows = grown;
+      }
+      p->rows[p->n++] = pos[r];
+    }
+    p->old_rows += len;
+    free(flags);
+    md_batch_free(b);
+  }
   md_parquet_reader_free(reader);
-  md_batch *marked = NULL, *gone = NULL, *kept = NULL;
-  if (rc == MD_OK && groups > 0) {
-    /* One probe per row: a left join marks the rows whose key was recomputed. */
-    md_expr *e[9];
-    const char *n[9];
-    for (int i = 0; i < src->num_keys; i++) {
-      e[i] = md_col(src->keys[i]);
-      n[i] = src->keys[i];
-    }
-    e[src->num_keys] = md_lit_bool(true);
-    n[src->num_keys] = "_recomputed";
-    md_plan *recomputed = md_plan_project(hc_scan(in->rows), e, n, src->num_keys + 1);
-    md_plan *all = md_plan_from_batches(md_batch_schema(parts[0]), parts, groups);
-    rc = hc_collect(md_plan_join(all, recomputed, MD_JOIN_LEFT, stored_keys, src->keys, src->num_keys), &marked, err);
-    if (rc == MD_OK)
-      rc = hc_collect(md_plan_filter(hc_scan(marked), md_is_not_null(md_col("_recomputed"))), &gone, err);
-    if (rc == MD_OK) rc = hc_collect(md_plan_filter(hc_scan(marked), md_is_null(md_col("_recomputed"))), &kept, err);
-  }
-  for (int g = 0; g < groups; g++) {
-    if (parts[g]) p->old_rows += md_batch_num_rows(parts[g]);
-    md_batch_free(parts[g]);
-  }
-  free(parts);
-  if (rc == MD_OK && kept) {
-    md_expr *e[8];
-    for (int i = 0; i < src->num_keys; i++) e[i] = md_col(stored_keys[i]);
-    md_batch *keys = NULL;
-    rc = hc_collect(md_plan_project(hc_scan(kept), e, (const char **)stored_keys, src->num_keys), &keys, err);
-    if (rc == MD_OK) p->kept[p->num_kept++] = keys;
-  }
-  int64_t n = gone ? md_batch_num_rows(gone) : 0;
-  if (rc == MD_OK && n > 0) {
-    int64_t *rows = malloc((size_t)n * sizeof *rows);
-    if (!rows) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    else {
-      memcpy(rows, md_column_values(md_batch_column(gone, src->num_keys)), (size_t)n * sizeof *rows);
-      p->positions[p->num] = rows;
-      p->deletes[p->num++] = (md_delta_row_deletes){file, rows, n};
-      p->removed += n;
-    }
-  }
-  md_batch_free(marked);
-  md_batch_free(gone);
-  md_batch_free(kept);
   return rc;
+}
+
+/* The files are planned on the run's threads: each reads and probes its own
+ * files (the scan and the set are only read), taking the next one free. */
+typedef struct plan_job {
+  const md_delta_scan *scan;
+  const hc_key_set *set;
+  const char *const *keys;
+  int num_keys;
+  file_plan *files;
+  int64_t num_files;
+  int64_t next; /* atomic */
+} plan_job;
+
+static void *plan_worker(void *arg) {
+  plan_job *job = arg;
+  for (;;) {
+    int64_t f = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+    if (f >= job->num_files) break;
+    file_plan *p = &job->files[f];
+    md_error_clear(&p->err);
+    p->rc = plan_file(job->scan, f, job->set, job->keys, job->num_keys, p, &p->err);
+  }
+  return NULL;
+}
+
+static void plan_files(const hc_config *cfg, plan_job *job) {
+  long n = cfg->threads > 0 ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n > 8) n = 8;
+  if (n > job->num_files) n = (long)job->num_files;
+  pthread_t threads[8];
+  int started = 0;
+  while (started < n - 1 && pthread_create(&threads[started], NULL, plan_worker, job) == 0) started++;
+  plan_worker(job); /* this thread too; fewer helpers still finish */
+  for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
 }
 
 /* Live rows and bytes of the table, for the asset's numbers. */
@@ -595,37 +631,72 @@ static void report_table(md_asset_ctx *ctx, const md_delta_snapshot *s) {
   md_asset_ctx_table(ctx, md_delta_snapshot_version(s), bytes);
 }
 
-/* Silver by deletion vectors (see the header comment). *keys_out: the key
- * columns of every row silver holds afterwards. *fallback when the part does
- * not fit the table's schema (nothing was written). */
+/* The set write_silver_by_dv probes: the recomputed keys (in->rows, source
+ * names) and the keys of the silver part (stored names); a key the part
+ * holds twice is counted in *repeats. */
+static md_code recomputed_set(const hc_silver_input *in, md_batch *silver_part, const char *const *stored_keys,
+                              hc_key_set **out, int64_t *repeats, md_error *err) {
+  const hc_silver_source *src = in->source;
+  *out = hc_key_set_new();
+  md_code rc = *out ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK) rc = hc_key_set_add(*out, in->rows, src->keys, src->num_keys, KEY_RECOMPUTED, NULL, NULL, err);
+  if (rc == MD_OK) rc = hc_key_set_add(*out, silver_part, stored_keys, src->num_keys, KEY_IN_PART, repeats, NULL, err);
+  return rc;
+}
+
+/* Silver by deletion vectors (see the header comment): out gets silver's
+ * live rows afterwards and the duplicate keys this write can see (the
+ * narrow key check, hc_silver_finish). *fallback when the part does not fit
+ * the table's schema (nothing was written). */
 static md_code write_silver_by_dv(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
-                                  md_batch **keys_out, int64_t *old_rows, int64_t *removed, bool *fallback,
-                                  md_error *err) {
+                                  hc_narrow_result *out, int64_t *removed, bool *fallback, md_error *err) {
   const hc_silver_source *src = in->source;
   const char *const *stored_keys = src->silver_keys ? src->silver_keys : src->keys;
   char path[HC_PATH_MAX];
   md_delta_table *t = NULL;
   md_delta_snapshot *s = NULL;
   md_delta_scan *scan = NULL;
+  hc_key_set *set = NULL;
   dv_plan plan = {0};
+  int64_t part_repeats = 0;
   *fallback = false;
-  md_code rc = src->num_keys <= 8 ? hc_path(&in->cfg, "silver", src->table, path, err)
-                                  : md_error_set(err, MD_ERR_INTERNAL, "too many key columns");
+  md_code rc = hc_path(&in->cfg, "silver", src->table, path, err);
   if (rc == MD_OK) rc = md_delta_table_open(path, &t, err);
   if (rc == MD_OK) rc = md_delta_snapshot_at_version(t, -1, &s, err);
   if (rc == MD_OK && !fits_table(md_delta_snapshot_schema(s), silver_part)) *fallback = true;
+  if (rc == MD_OK && !*fallback) rc = recomputed_set(in, silver_part, stored_keys, &set, &part_repeats, err);
   if (rc == MD_OK && !*fallback) rc = md_delta_scan_new(s, (const char *const *)stored_keys, src->num_keys, &scan, err);
   if (rc == MD_OK && !*fallback) rc = md_delta_scan_add_row_positions(scan, "_pos", err);
   int64_t files = rc == MD_OK && !*fallback ? md_delta_snapshot_num_files(s) : 0;
   plan.deletes = calloc((size_t)files + 1, sizeof *plan.deletes);
   plan.positions = calloc((size_t)files + 1, sizeof *plan.positions);
-  plan.kept = calloc((size_t)files + 2, sizeof *plan.kept);
-  if (rc == MD_OK && (!plan.deletes || !plan.positions || !plan.kept)) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  file_plan *per_file = calloc((size_t)files + 1, sizeof *per_file);
+  if (rc == MD_OK && (!plan.deletes || !plan.positions || !per_file))
+    rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc == MD_OK && files > 0) {
+    plan_job job = {scan, set, stored_keys, src->num_keys, per_file, files, 0};
+    plan_files(&in->cfg, &job);
+  }
   for (int64_t f = 0; rc == MD_OK && f < files; f++) {
     md_delta_file_info info;
+    file_plan *p = &per_file[f];
+    if (p->rc != MD_OK) {
+      if (err) *err = p->err;
+      rc = p->rc;
+      break;
+    }
     rc = md_delta_snapshot_file(s, f, &info, err);
-    if (rc == MD_OK) rc = plan_file(scan, f, info.path, in, stored_keys, &plan, err);
+    plan.old_rows += p->old_rows;
+    plan.kept_in_part += p->kept_in_part;
+    if (rc == MD_OK && p->n > 0) {
+      plan.positions[plan.num] = p->rows;
+      plan.deletes[plan.num++] = (md_delta_row_deletes){info.path, p->rows, p->n};
+      plan.removed += p->n;
+      p->rows = NULL;
+    }
   }
+  for (int64_t f = 0; per_file && f < files; f++) free(per_file[f].rows);
+  free(per_file);
   md_metadata *meta = NULL;
   if (rc == MD_OK && !*fallback) {
     meta = md_metadata_new();
@@ -653,18 +724,15 @@ static md_code write_silver_by_dv(md_asset_ctx *ctx, const hc_silver_input *in, 
       report_table(ctx, now);
     md_delta_snapshot_free(now);
     md_delta_table_free(t2);
-    md_batch *keys = NULL;
-    rc = part_keys(silver_part, stored_keys, src->num_keys, &keys, err);
-    if (rc == MD_OK) {
-      plan.kept[plan.num_kept++] = keys;
-      rc = md_batch_concat(md_batch_schema(keys), plan.kept, plan.num_kept, keys_out, err);
-    }
-    *old_rows = plan.old_rows;
+    out->old_silver_rows = plan.old_rows;
+    out->silver_rows = plan.old_rows - plan.removed + md_batch_num_rows(silver_part);
+    out->duplicate_keys = part_repeats + plan.kept_in_part;
     *removed = plan.removed;
   }
   if (rc != MD_OK) md_error_context(err, "silver/%s", src->table);
   md_metadata_free(meta);
   dv_plan_clear(&plan);
+  hc_key_set_free(set);
   md_delta_scan_free(scan);
   md_delta_snapshot_free(s);
   md_delta_table_free(t);
@@ -672,25 +740,24 @@ static md_code write_silver_by_dv(md_asset_ctx *ctx, const hc_silver_input *in, 
 }
 
 md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_batch *silver_part,
-                               md_batch *rejects_part, const char *partition_by, md_batch **silver_out,
-                               md_batch **rejects_out, int64_t *expected, md_error *err) {
+                               md_batch *rejects_part, const char *partition_by, hc_narrow_result *out,
+                               md_error *err) {
   const hc_silver_source *src = in->source;
   int64_t removed_silver = 0, removed_rejects = 0;
   md_batch *rejects = NULL, *silver = NULL, *removed_rows = NULL, *written = NULL;
   char *months = NULL;
+  memset(out, 0, sizeof *out);
   md_code rc = merge(in->old_rejects, rejects_part, in, &rejects, &removed_rejects, err);
   char rejects_name[160];
   snprintf(rejects_name, sizeof rejects_name, "%s_rejects", src->table);
   if (rc == MD_OK) rc = hc_write(ctx, &in->cfg, "silver", rejects_name, rejects, err);
   if (rc == MD_OK) {
     bool fallback = false;
-    int64_t old_rows = 0;
-    rc = write_silver_by_dv(ctx, in, silver_part, &silver, &old_rows, &removed_silver, &fallback, err);
+    rc = write_silver_by_dv(ctx, in, silver_part, out, &removed_silver, &fallback, err);
     if (rc == MD_OK && !fallback) {
-      *expected = old_rows + md_batch_num_rows(in->old_rejects) - removed_silver - removed_rejects +
-                  md_batch_num_rows(in->rows);
-      *silver_out = silver;
-      *rejects_out = rejects;
+      out->expected = out->old_silver_rows + md_batch_num_rows(in->old_rejects) - removed_silver - removed_rejects +
+                      md_batch_num_rows(in->rows);
+      out->rejects = rejects;
       return MD_OK;
     }
     /* The part brings new columns: the merge below evolves the schema. */
@@ -728,10 +795,12 @@ md_code hc_silver_write_narrow(md_asset_ctx *ctx, const hc_silver_input *in, md_
   }
   if (rc == MD_OK) rc = hc_write_with(ctx, &in->cfg, "silver", src->table, written ? written : silver, &spec, err);
   if (rc == MD_OK) {
-    *expected = md_batch_num_rows(in->old_silver) + md_batch_num_rows(in->old_rejects) - removed_silver -
-                removed_rejects + md_batch_num_rows(in->rows);
-    *silver_out = silver;
-    *rejects_out = rejects;
+    out->expected = md_batch_num_rows(in->old_silver) + md_batch_num_rows(in->old_rejects) - removed_silver -
+                    removed_rejects + md_batch_num_rows(in->rows);
+    out->silver = silver;
+    out->rejects = rejects;
+    out->silver_rows = md_batch_num_rows(silver);
+    out->duplicate_keys = -1;
     silver = rejects = NULL;
   }
   free(where);

@@ -14,17 +14,29 @@ md_code hc_silver_payments(md_asset_ctx *ctx, void *res, md_error *err) {
   static const char *const deps[] = {"bronze/bill_payments_raw", "silver/billing"};
   if (hc_skip_unchanged(ctx, cfg, "silver", "bill_payments", deps, 2)) return MD_OK;
   /* A bill gaining or losing its last line changes only the payments of that bill. */
-  static const hc_lookup_dep bills[] = {{"silver/billing", "BILL_ID", "BILL_ID", NULL, true}};
+  static const hc_lookup_dep bills[] = {{"silver/billing", "BILL_ID", "BILL_ID", NULL, true, true}};
   static const hc_silver_source source = {"bill_payments", keys, 1, NULL, bills, 1, NULL};
   static const char *const bill_id = "BILL_ID";
   md_code rc = hc_silver_begin(ctx, cfg, &source, &in, err);
-  if (rc == MD_OK) rc = hc_read_columns(ctx, cfg, "silver", "billing", &bill_id, 1, &billing, err);
+  /* A narrow run got the presence of its rows' bills from the files of
+   * silver/billing that changed: no distinct over every line. */
+  if (rc == MD_OK && in.narrow && in.present)
+    md_asset_ctx_input(ctx, "silver/billing", hc_table_version(cfg, "silver/billing"));
+  else if (rc == MD_OK)
+    rc = hc_read_columns(ctx, cfg, "silver", "billing", &bill_id, 1, &billing, err);
   if (rc == MD_OK && !(src = hc_source_columns(hc_silver_schema(&in))))
     rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
   if (rc == MD_OK) {
     const char *bill = "BILL_ID";
     md_agg found = {MD_AGG_COUNT_ALL, NULL, "_bill_lines"};
-    md_plan *bills = md_plan_aggregate(hc_scan(billing), &bill, 1, &found, 1);
+    const char *present_names[2] = {bill, "_bill_lines"};
+    md_plan *bills = NULL;
+    if (billing) {
+      bills = md_plan_aggregate(hc_scan(billing), &bill, 1, &found, 1);
+    } else {
+      md_expr *present[2] = {md_col(bill), md_lit_int(1)};
+      bills = md_plan_project(hc_scan(in.present), present, present_names, 2);
+    }
     md_plan *p = md_plan_join(hc_silver_rows(&in), bills, MD_JOIN_LEFT, &bill, &bill, 1);
     hc_rule rules[] = {
         {"bill_id_missing", md_is_null(md_col("BILL_ID"))},
