@@ -218,14 +218,24 @@ static md_code report_rejects(md_asset_ctx *ctx, const hc_config *cfg, const bat
   return MD_OK;
 }
 
+/* Threads to use at once (batches split together, key check shares). */
+static int group_size(const hc_config *cfg) {
+  long n = cfg->threads > 0 ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 static md_code check_keys_unique(md_asset_ctx *ctx, const hc_config *cfg, const batch_list *silver,
                                  const hc_silver_table *spec, md_error *err) {
   md_agg count = {MD_AGG_COUNT_ALL, NULL, "_n"};
   int64_t dups = 0;
   const char *const *keys = spec->silver_keys ? spec->silver_keys : spec->keys;
-  md_code rc = count_rows(cfg, md_plan_filter(md_plan_aggregate(list_scan(silver), keys, spec->num_keys, &count, 1),
-                                         md_gt(md_col("_n"), md_lit_int(1))),
-                          &dups, err);
+  bool handled = false;
+  md_code rc = hc_count_duplicate_int_keys(silver->items, silver->count, keys, spec->num_keys, group_size(cfg), &dups,
+                                           &handled, err);
+  if (rc == MD_OK && !handled)
+    rc = count_rows(cfg, md_plan_filter(md_plan_aggregate(list_scan(silver), keys, spec->num_keys, &count, 1),
+                                        md_gt(md_col("_n"), md_lit_int(1))),
+                    &dups, err);
   if (rc) return rc;
   char name[160], detail[160];
   snprintf(name, sizeof name, "silver_keys_unique(%s)", spec->table);
@@ -328,11 +338,6 @@ static md_code split_part(md_batch *const *group, int n, bool rejected, const ou
   return run_into(p, threads, list, err);
 }
 
-/* Batches split at once: one per compute thread. */
-static int group_size(const hc_config *cfg) {
-  long n = cfg->threads > 0 ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
-  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
 
 md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver_table *spec, md_plan *validated,
                          const md_schema *source_schema, md_error *err) {
