@@ -37,7 +37,7 @@ typedef struct key_source {
 
 typedef struct key_share {
   const key_source *src;
-  int index, count; /* this thread takes hashes h with h % count == index */
+  int index, count; /* this thread takes the index-th of count equal ranges of hashes */
   int64_t dups;
   bool nomem;
 } key_share;
@@ -96,7 +96,7 @@ static void *count_share(void *arg) {
     for (int64_t r = 0; r < n; r++) {
       packed_key k = {read_int(c0, src->widths[0], r), c1 ? read_int(c1, src->widths[1], r) : 0};
       uint64_t h = mix(k.a, k.b);
-      if ((int)(h % (uint64_t)me->count) != me->index) continue;
+      if ((int)(((h >> 32) * (uint64_t)me->count) >> 32) != me->index) continue; /* no division */
       size_t at = (size_t)(h >> 7) & mask;
       while (state[at] && (slots[at].a != k.a || slots[at].b != k.b)) at = (at + 1) & mask;
       if (!state[at]) {

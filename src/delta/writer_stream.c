@@ -17,14 +17,20 @@
  * the commit in partition-value order, as md_delta_write orders them. A
  * write into a partitioned table that does not name the columns keeps its
  * batches (shared, not copied) and writes them at commit. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "delta/snapshot.h"
 #include "delta/write.h"
 #include "medallion/parquet.h"
+
+/* Partitions of a batch written at once, at most. */
+enum { MAX_PART_THREADS = 8 };
 
 struct md_delta_writer {
   char *path; /* the table directory, without trailing slashes */
@@ -152,12 +158,51 @@ static md_code open_part_files(md_delta_writer *w, md_error *err) {
   return rc;
 }
 
+/* A batch's partitions are written on several threads at once: each file is
+ * written by one thread only, and the split is only read. */
+typedef struct part_job {
+  md_delta_writer *w;
+  const md_batch *batch;
+  atomic_size_t next;
+  md_code *codes; /* per group */
+  md_error *errors;
+} part_job;
+
+static void *write_some_parts(void *arg) {
+  part_job *job = arg;
+  md_delta_writer *w = job->w;
+  for (size_t g = atomic_fetch_add(&job->next, 1); g < w->num_parts; g = atomic_fetch_add(&job->next, 1))
+    if (delta_partitioner_group_rows(w->splitter, g) > 0)
+      job->codes[g] = delta_partitioner_write(w->splitter, g, w->part_files[g], job->batch, &job->errors[g]);
+  return NULL;
+}
+
 static md_code write_parts(md_delta_writer *w, const md_batch *batch, md_error *err) {
   md_code rc = delta_partitioner_split(w->splitter, batch, err);
   if (rc == MD_OK) rc = open_part_files(w, err);
-  for (size_t g = 0; rc == MD_OK && g < w->num_parts; g++)
-    if (delta_partitioner_group_rows(w->splitter, g) > 0)
-      rc = delta_partitioner_write(w->splitter, g, w->part_files[g], batch, err);
+  if (rc != MD_OK) return rc;
+  part_job job = {.w = w, .batch = batch};
+  job.codes = calloc(w->num_parts + 1, sizeof *job.codes);
+  job.errors = calloc(w->num_parts + 1, sizeof *job.errors);
+  if (!job.codes || !job.errors) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int threads = cpus < 1 ? 1 : cpus > MAX_PART_THREADS ? MAX_PART_THREADS : (int)cpus;
+  if ((size_t)threads > w->num_parts) threads = (int)w->num_parts;
+  if (rc == MD_OK) {
+    atomic_init(&job.next, 0);
+    pthread_t extra[MAX_PART_THREADS];
+    int started = 0;
+    for (int t = 1; t < threads; t++, started++)
+      if (pthread_create(&extra[started], NULL, write_some_parts, &job) != 0) break; /* fewer threads */
+    write_some_parts(&job);
+    for (int t = 0; t < started; t++) pthread_join(extra[t], NULL);
+    for (size_t g = 0; rc == MD_OK && g < w->num_parts; g++) {
+      rc = job.codes[g];
+      if (rc != MD_OK && err) *err = job.errors[g];
+    }
+  }
+  free(job.codes);
+  free(job.errors);
   return rc;
 }
 
