@@ -1,9 +1,12 @@
 /* parquet_folder.c — the development source: a folder with one <table>.parquet
  * per table (PIPELINE.md §1), read through the Parquet reader.
  *
- * Projection goes down to the reader (only wanted column chunks are decoded);
- * the watermark is applied per row group after decoding, since the files carry
- * no index beyond row-group statistics. Batches are the files' row groups. */
+ * Projection goes down to the reader (only wanted column chunks are decoded).
+ * The watermark first prunes whole row groups by UPDATED_AT's statistics (a
+ * group whose greatest value is not past the mark holds no row to keep: an
+ * incremental run over a source that appends its changes reads only its last
+ * groups), then filters the rows of the groups it reads. Batches are the
+ * files' row groups. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +57,7 @@ typedef struct folder_stream {
   int *keep;             /* positions in the read batch: 0..num_projected-1 */
   int num_projected;
   int updated_at;        /* position of UPDATED_AT in the read batch, or -1 */
+  int updated_leaf;      /* UPDATED_AT's leaf, whose statistics prune row groups, or -1 */
   int64_t watermark;
 } folder_stream;
 
@@ -67,9 +71,23 @@ static void folder_stream_free(void *impl) {
   free(s);
 }
 
+/* True when row group's statistics prove every UPDATED_AT in it null or not
+ * past the watermark. Missing or unreadable statistics prove nothing. */
+static bool group_before_watermark(const folder_stream *s, int row_group) {
+  if (s->updated_leaf < 0) return false;
+  md_parquet_chunk_info info;
+  if (md_parquet_reader_chunk(s->reader, row_group, s->updated_leaf, &info, NULL) != MD_OK) return false;
+  if (info.has_null_count && info.null_count == info.num_values) return true;
+  return info.has_min_max && !info.max.is_null && info.max.v.i <= s->watermark;
+}
+
 static md_code folder_stream_next(md_source_stream *stream, md_batch **out, md_error *err) {
   folder_stream *s = stream->impl;
   while (s->row_group < md_parquet_reader_num_row_groups(s->reader)) {
+    if (group_before_watermark(s, s->row_group)) {
+      s->row_group++;
+      continue;
+    }
     md_batch *batch = NULL;
     md_code code = md_parquet_reader_read_row_group(s->reader, s->row_group++, s->read_columns, s->num_read,
                                                     &batch, err);
@@ -89,6 +107,19 @@ static md_code folder_stream_next(md_source_stream *stream, md_batch **out, md_e
 }
 
 static const stream_vtable folder_stream_vtable = {folder_stream_next, folder_stream_free};
+
+/* The leaf of top-level field `field` when it is a flat INT64 timestamp
+ * column (what the watermark compares), else -1. */
+static int timestamp_leaf(const md_parquet_reader *reader, int field) {
+  for (int leaf = 0; leaf < md_parquet_reader_num_leaves(reader); leaf++) {
+    md_parquet_leaf_info info;
+    if (md_parquet_reader_leaf(reader, leaf, &info, NULL) != MD_OK || info.top_level_field != field) continue;
+    /* INT64 only: INT96 timestamps have no usable order in their statistics. */
+    bool flat = info.max_repetition_level == 0 && info.max_definition_level <= 1;
+    return flat && info.type.id == MD_TYPE_TIMESTAMP && strcmp(info.physical_type, "INT64") == 0 ? leaf : -1;
+  }
+  return -1;
+}
 
 static md_code folder_scan(md_source *source, int table, const md_source_scan_options *options,
                            md_source_stream **out, md_error *err) {
@@ -119,6 +150,7 @@ static md_code folder_scan(md_source *source, int table, const md_source_scan_op
       s->read_columns[s->num_read] = updated;
       s->updated_at = s->num_read++;
     }
+    s->updated_leaf = updated >= 0 ? timestamp_leaf(s->reader, updated) : -1;
   }
   free(projected);
   if (code != MD_OK) {

@@ -41,18 +41,6 @@ static md_delta_snapshot *latest(const char *path, md_delta_table **table) {
   return s;
 }
 
-static char *canonical(const char *path) {
-  md_delta_table *t = NULL;
-  md_delta_snapshot *s = latest(path, &t);
-  char *text = NULL;
-  size_t len = 0;
-  md_error err;
-  if (md_delta_snapshot_canonical(s, &text, &len, &err)) fail_msg("%s", err.message);
-  md_delta_snapshot_free(s);
-  md_delta_table_free(t);
-  return text;
-}
-
 /* The path of the only live file. */
 static char *only_file(const char *path) {
   md_delta_table *t = NULL;
@@ -84,7 +72,7 @@ static void test_delete_and_append_commits_dv_and_new_rows_at_once(void **state)
   md_error err;
   if (delete_rows(path, file, rows, 3, b, &err) != MD_OK) fail_msg("%s", err.message);
   md_batch_free(b);
-  char *text = canonical(path);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"id\":0}\n{\"id\":10}\n{\"id\":11}\n{\"id\":2}\n{\"id\":4}\n");
   free(text);
 
@@ -129,7 +117,7 @@ static void test_dv_on_a_dv_file_unions_and_scan_gives_physical_positions(void *
   assert_int_equal(delete_rows(path, file, first, 2, NULL, &err), MD_OK);
   const int64_t second[] = {2, 0}; /* 0 again: already deleted, still fine */
   if (delete_rows(path, file, second, 2, NULL, &err) != MD_OK) fail_msg("%s", err.message);
-  char *text = canonical(path);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"id\":101}\n{\"id\":103}\n{\"id\":104}\n");
   free(text);
 
@@ -152,7 +140,7 @@ static void test_dv_on_a_dv_file_unions_and_scan_gives_physical_positions(void *
 
   /* A checkpoint keeps the DV: reading through it gives the same rows. */
   assert_int_equal(md_delta_checkpoint(path, -1, &err), MD_OK);
-  text = canonical(path);
+  text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"id\":101}\n{\"id\":103}\n{\"id\":104}\n");
   free(text);
   free(file);
@@ -183,7 +171,7 @@ static void test_deleting_every_row_removes_the_file(void **state) {
   assert_false(f.has_deletion_vector);
   md_delta_snapshot_free(s);
   md_delta_table_free(t);
-  char *text = canonical(path);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"id\":7}\n");
   free(text);
   /* Positions past the file's rows and files that are not live are refused. */
@@ -247,10 +235,10 @@ static void test_failed_delete_leaves_no_dv_file_and_no_change(void **state) {
   char *file = only_file(path);
   md_error err;
   const int64_t rows[] = {1, 7}; /* 7 is past the 4 rows: refused after parsing, before any write */
-  char *before = canonical(path);
+  char *before = test_delta_canonical(path, -1, NULL);
   assert_int_equal(delete_rows(path, file, rows, 2, NULL, &err), MD_ERR_INVALID);
   assert_int_equal(count_dv_files(path), 0);
-  char *after = canonical(path);
+  char *after = test_delta_canonical(path, -1, NULL);
   assert_string_equal(before, after);
   md_delta_table *t = NULL;
   md_delta_snapshot *s = latest(path, &t);
@@ -279,7 +267,7 @@ static void test_vacuum_keeps_live_deletion_vector_files(void **state) {
   if (md_delta_vacuum(path, &v, &result, &err) != MD_OK) fail_msg("%s", err.message);
   md_delta_vacuum_result_free(result);
   assert_int_equal(count_dv_files(path), 1);
-  char *text = canonical(path);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n{\"id\":5}\n");
   free(text);
   free(file);

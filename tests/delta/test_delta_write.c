@@ -24,20 +24,6 @@ static md_batch *id_batch(int64_t first, int64_t count, md_type_id type) {
   return batch;
 }
 
-static char *canonical(const char *path, int64_t version) {
-  md_error err;
-  md_delta_table *t = NULL;
-  md_delta_snapshot *s = NULL;
-  char *text = NULL;
-  size_t len = 0;
-  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, version, &s, &err) ||
-      md_delta_snapshot_canonical(s, &text, &len, &err))
-    fail_msg("%s", err.message);
-  md_delta_snapshot_free(s);
-  md_delta_table_free(t);
-  return text;
-}
-
 static int64_t write_ids(const char *path, int64_t first, int64_t count, md_delta_save_mode mode, md_code want) {
   md_batch *b = id_batch(first, count, MD_TYPE_INT64);
   md_delta_write_options o = {.mode = mode};
@@ -55,14 +41,14 @@ static void test_write_creates_appends_and_overwrites(void **state) {
   snprintf(path, sizeof path, "%s/t", test_temp_dir("write"));
   assert_int_equal(write_ids(path, 1, 2, MD_DELTA_APPEND, MD_OK), 0);
   assert_int_equal(write_ids(path, 3, 1, MD_DELTA_APPEND, MD_OK), 1);
-  char *text = canonical(path, -1);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n");
   free(text);
   assert_int_equal(write_ids(path, 7, 1, MD_DELTA_OVERWRITE, MD_OK), 2);
-  text = canonical(path, -1);
+  text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"id\":7}\n");
   free(text);
-  text = canonical(path, 1); /* time travel still sees the old files */
+  text = test_delta_canonical(path, 1, NULL); /* time travel still sees the old files */
   assert_string_equal(text, "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n");
   free(text);
   write_ids(path, 9, 1, MD_DELTA_ERROR_IF_EXISTS, MD_ERR_INVALID);
@@ -106,7 +92,7 @@ static void test_write_txn_makes_retries_idempotent(void **state) {
   assert_int_equal(v, 0);
   assert_int_equal(md_delta_write(path, &b, 1, &o, &v, &err), MD_OK); /* the same batch retried */
   assert_int_equal(v, 0);
-  char *text = canonical(path, -1);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"id\":1}\n");
   free(text);
   md_delta_table *t = NULL;
@@ -167,7 +153,7 @@ static void test_first_commit_appears_with_its_log(void **state) {
   assert_int_equal(mkdir(leftover, 0777), 0);
   assert_int_equal(mkdir(log_dir, 0777), 0);
   assert_int_equal(write_ids(leftover, 1, 2, MD_DELTA_APPEND, MD_OK), 0);
-  char *text = canonical(leftover, -1);
+  char *text = test_delta_canonical(leftover, -1, NULL);
   assert_string_equal(text, "{\"id\":1}\n{\"id\":2}\n");
   free(text);
 }

@@ -36,20 +36,6 @@ static md_batch *pk_batch(const char *const *p, const int64_t *k, int n, const c
   return batch;
 }
 
-static char *canonical(const char *path) {
-  md_error err;
-  md_delta_table *t = NULL;
-  md_delta_snapshot *s = NULL;
-  char *text = NULL;
-  size_t len = 0;
-  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, -1, &s, &err) ||
-      md_delta_snapshot_canonical(s, &text, &len, &err))
-    fail_msg("%s", err.message);
-  md_delta_snapshot_free(s);
-  md_delta_table_free(t);
-  return text;
-}
-
 static char *commit_text(const char *path, int64_t version) {
   char file[4400];
   snprintf(file, sizeof file, "%s/_delta_log/%020lld.json", path, (long long)version);
@@ -76,7 +62,7 @@ static void test_write_partitions_into_hive_directories_with_escaping_and_nulls(
   int64_t k[] = {1, 2, 3, 4, 5};
   md_delta_write_options o = {.mode = MD_DELTA_APPEND, .partition_by = P_COLS, .num_partition_by = 1};
   write_ok(path, pk_batch(p, k, 5, NULL), &o);
-  char *text = canonical(path);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"p\":\"a\",\"k\":1}\n{\"p\":\"a\",\"k\":4}\n{\"p\":\"b/c\",\"k\":2}\n"
                             "{\"p\":\"x y:%\",\"k\":5}\n{\"p\":null,\"k\":3}\n");
   free(text);
@@ -216,7 +202,7 @@ static void test_write_merge_schema_adds_nullable_columns_and_old_rows_read_null
   assert_non_null(strstr(err.message, "column extra is not in the table"));
   o.merge_schema = true;
   write_ok(path, wide, &o);
-  char *text = canonical(path);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"p\":\"a\",\"k\":1,\"extra\":\"x\"}\n{\"p\":\"a\",\"k\":1,\"extra\":null}\n");
   free(text);
   char *log = commit_text(path, 1);
@@ -227,7 +213,7 @@ static void test_write_merge_schema_adds_nullable_columns_and_old_rows_read_null
   o.merge_schema = false;
   const char *p2[] = {"z"};
   write_ok(path, pk_batch(p2, k, 1, NULL), &o);
-  text = canonical(path);
+  text = test_delta_canonical(path, -1, NULL);
   assert_non_null(strstr(text, "{\"p\":\"z\",\"k\":1,\"extra\":null}\n"));
   free(text);
 }
@@ -255,7 +241,7 @@ static void test_write_replace_where_overwrites_only_matching_partitions(void **
   assert_non_null(strstr(err.message, "do not match the replaceWhere"));
   o.replace_where = "p IN ('a', 'b')";
   write_ok(path, b, &o);
-  char *text = canonical(path);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"p\":\"a\",\"k\":10}\n{\"p\":\"b\",\"k\":20}\n{\"p\":\"c\",\"k\":3}\n");
   free(text);
   char *log = commit_text(path, 1);
@@ -280,7 +266,7 @@ static void test_write_timestamp_ntz_needs_table_features(void **state) {
                               "\"readerFeatures\":[\"timestampNtz\"],\"writerFeatures\":[\"timestampNtz\"]}}"));
   assert_non_null(strstr(log, "\\\"minValues\\\":{\\\"t\\\":\\\"2023-11-14T22:13:20.123456\\\"}"));
   free(log);
-  char *text = canonical(path);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"t\":\"2023-11-14T22:13:20.123456\"}\n");
   free(text);
   snprintf(path, sizeof path, "%s/u", test_temp_dir("write-plain"));
@@ -324,7 +310,7 @@ static void test_concurrent_overwrites_of_one_partition_conflict(void **state) {
   assert_non_null(strstr(err.message, "concurrent commit at version 1 conflicts"));
   delta_write_txn_clear(&ta, true);
   delta_write_txn_clear(&tb, false);
-  char *text = canonical(path);
+  char *text = test_delta_canonical(path, -1, NULL);
   assert_string_equal(text, "{\"p\":\"a\",\"k\":3}\n{\"p\":\"a\",\"k\":4}\n{\"p\":\"a\",\"k\":5}\n"
                             "{\"p\":\"b\",\"k\":1}\n{\"p\":\"b\",\"k\":2}\n{\"p\":\"b\",\"k\":3}\n");
   free(text);
@@ -376,13 +362,13 @@ static void test_checkpoint_every_ten_commits_replays_like_json(void **state) {
   assert_int_equal(delta_read_file(file, 4096, &last, &len, &err), MD_OK);
   assert_non_null(strstr(last, "\"version\":10"));
   free(last);
-  char *with_json = canonical(path);
+  char *with_json = test_delta_canonical(path, -1, NULL);
   /* Without the commits the checkpoint covers, the same rows and txn come from it. */
   for (int v = 0; v <= 10; v++) {
     snprintf(file, sizeof file, "%s/_delta_log/%020d.json", path, v);
     assert_int_equal(unlink(file), 0);
   }
-  char *from_checkpoint = canonical(path);
+  char *from_checkpoint = test_delta_canonical(path, -1, NULL);
   assert_string_equal(from_checkpoint, with_json);
   md_delta_table *t = NULL;
   md_delta_snapshot *s = NULL;

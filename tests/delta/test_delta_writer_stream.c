@@ -45,26 +45,11 @@ static md_batch *rows_batch(int64_t first, int64_t n, bool null_ids) {
 }
 
 /* The latest snapshot's rows as sorted canonical JSON lines, and its version. */
-static char *table_rows(const char *path, int64_t *version) {
-  md_error err;
-  md_delta_table *t = NULL;
-  md_delta_snapshot *s = NULL;
-  char *text = NULL;
-  size_t len = 0;
-  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, -1, &s, &err) ||
-      md_delta_snapshot_canonical(s, &text, &len, &err))
-    fail_msg("%s: %s", path, err.message);
-  if (version) *version = md_delta_snapshot_version(s);
-  md_delta_snapshot_free(s);
-  md_delta_table_free(t);
-  return text;
-}
-
 static int compare_lines(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* What table_rows must print for ids first .. first + n - 1: their lines,
+/* What test_delta_canonical must print for ids first .. first + n - 1: their lines,
  * sorted bytewise as the canonical format sorts them. */
 static char *expected_rows(int64_t first, int64_t n) {
   char **lines = calloc((size_t)n + 1, sizeof *lines);
@@ -125,7 +110,7 @@ static void test_streamed_batches_land_in_one_commit_and_one_file(void **state) 
   if (stream_rows(path, NULL, 1, 50000, 7000, &version, &err) != MD_OK) fail_msg("%s", err.message);
   assert_int_equal(version, 0);
   assert_int_equal(count_data_files(path), 1);
-  char *got = table_rows(path, NULL), *want = expected_rows(1, 50000);
+  char *got = test_delta_canonical(path, -1, NULL), *want = expected_rows(1, 50000);
   assert_string_equal(got, want);
   free(got);
   free(want);
@@ -133,7 +118,7 @@ static void test_streamed_batches_land_in_one_commit_and_one_file(void **state) 
   md_delta_write_options overwrite = {.mode = MD_DELTA_OVERWRITE};
   if (stream_rows(path, &overwrite, 100, 30, 8, &version, &err) != MD_OK) fail_msg("%s", err.message);
   assert_int_equal(version, 1);
-  got = table_rows(path, NULL);
+  got = test_delta_canonical(path, -1, NULL);
   want = expected_rows(100, 30);
   assert_string_equal(got, want);
   free(got);
@@ -159,7 +144,7 @@ static void test_abandoned_and_failed_writes_leave_the_table_and_directory_as_th
   md_batch *strict_batch = NULL;
   assert_int_equal(md_batch_new(md_schema_copy(strict), cols, 3, &strict_batch, &err), MD_OK);
   assert_int_equal(md_delta_write(path, &strict_batch, 1, &o, NULL, &err), MD_OK);
-  char *before = table_rows(path, NULL);
+  char *before = test_delta_canonical(path, -1, NULL);
 
   /* Abandoned after batches: the table is untouched and the file is gone. */
   md_schema *loose = rows_schema(true);
@@ -187,7 +172,7 @@ static void test_abandoned_and_failed_writes_leave_the_table_and_directory_as_th
   md_delta_writer_free(w);
 
   int64_t version = -1;
-  char *after = table_rows(path, &version);
+  char *after = test_delta_canonical(path, -1, &version);
   assert_int_equal(version, 0);
   assert_string_equal(before, after);
   assert_int_equal(count_data_files(path), 1);
@@ -214,7 +199,7 @@ static void test_a_repeated_app_id_commits_nothing_and_keeps_no_file(void **stat
   assert_int_equal(stream_rows(path, &o, 500, 100, 40, &version, &err), MD_OK);
   assert_int_equal(version, 0);
   assert_int_equal(count_data_files(path), 1);
-  char *got = table_rows(path, NULL), *want = expected_rows(1, 100);
+  char *got = test_delta_canonical(path, -1, NULL), *want = expected_rows(1, 100);
   assert_string_equal(got, want);
   free(got);
   free(want);
@@ -238,7 +223,7 @@ static void test_a_partitioned_table_gets_one_file_per_partition(void **state) {
   if (stream_rows(path, &append, 3001, 10, 4, &version, &err) != MD_OK) fail_msg("%s", err.message);
   assert_int_equal(version, 1);
   assert_int_equal(count_data_files(dir), 2);
-  char *got = table_rows(path, NULL), *want = expected_rows(1, 3010);
+  char *got = test_delta_canonical(path, -1, NULL), *want = expected_rows(1, 3010);
   assert_string_equal(got, want);
   free(got);
   free(want);
@@ -294,7 +279,7 @@ static void test_no_batches_make_a_table_with_columns_and_no_rows(void **state) 
   assert_int_equal(md_delta_writer_commit(w, NULL, &err), MD_ERR_INVALID);
   md_delta_writer_free(w);
   int64_t version = -1;
-  char *got = table_rows(path, &version);
+  char *got = test_delta_canonical(path, -1, &version);
   assert_int_equal(version, 0);
   assert_string_equal(got, "");
   free(got);

@@ -10,21 +10,9 @@
 #include "medallion/source.h"
 #include "source_compare.h"
 
-static char *read_file(const char *path, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *data = malloc((size_t)n + 1);
-  *size = fread(data, 1, (size_t)n, f);
-  fclose(f);
-  return data;
-}
-
 static bool same_file(const char *a, const char *b) {
   size_t na = 0, nb = 0;
-  char *da = read_file(a, &na), *db = read_file(b, &nb);
+  char *da = test_read_file(a, &na), *db = test_read_file(b, &nb);
   bool same = da && db && na == nb && memcmp(da, db, na) == 0;
   free(da);
   free(db);
@@ -133,11 +121,87 @@ static void test_cli_generate_writes_the_folder_and_checks_its_arguments(void **
   assert_int_not_equal(system(cmd), 0);
 }
 
+/* A table "events" of 300 rows (ID, UPDATED_AT = ID * 1000 µs, every 7th null)
+ * in row groups of 100, whose FIRST row group's bytes are then overwritten:
+ * only a reader that skips that group can read past it. */
+static void write_events_with_broken_first_group(const char *dir) {
+  md_error err;
+  md_schema *schema = md_schema_new();
+  assert_int_equal(md_schema_add(schema, md_field_new("ID", md_type_make(MD_TYPE_INT64), false), &err), MD_OK);
+  assert_int_equal(md_schema_add(schema, md_field_new("UPDATED_AT", md_type_timestamp(MD_MICRO, false), true), &err),
+                   MD_OK);
+  md_column *c[2] = {md_column_new(md_type_make(MD_TYPE_INT64)), md_column_new(md_type_timestamp(MD_MICRO, false))};
+  for (int64_t i = 0; i < 300; i++) {
+    assert_int_equal(md_column_append_int(c[0], i, &err), MD_OK);
+    assert_int_equal(i % 7 == 3 ? md_column_append_null(c[1], &err) : md_column_append_int(c[1], i * 1000, &err),
+                     MD_OK);
+  }
+  md_batch *batch = NULL;
+  assert_int_equal(md_batch_new(schema, c, 2, &batch, &err), MD_OK);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/events.parquet", dir);
+  md_parquet_write_options options;
+  md_parquet_write_options_default(&options);
+  options.row_group_rows = 100;
+  md_parquet_writer *w = NULL;
+  if (md_parquet_writer_open(path, md_batch_schema(batch), &options, &w, &err) ||
+      md_parquet_writer_write(w, batch, &err) || md_parquet_writer_close(w, &err))
+    fail_msg("%s", err.message);
+  md_batch_free(batch);
+  md_parquet_reader *r = NULL;
+  md_parquet_chunk_info first;
+  if (md_parquet_reader_open(path, &r, &err) || md_parquet_reader_chunk(r, 0, 0, &first, &err))
+    fail_msg("%s", err.message);
+  assert_int_equal(md_parquet_reader_num_row_groups(r), 3);
+  md_parquet_reader_free(r);
+  /* The first column chunk starts right after the "PAR1" magic. */
+  FILE *f = fopen(path, "r+b");
+  assert_non_null(f);
+  assert_int_equal(fseek(f, 4, SEEK_SET), 0);
+  for (int64_t i = 0; i < first.total_compressed_size; i++) fputc(0xff, f);
+  fclose(f);
+}
+
+static void test_parquet_folder_watermark_skips_row_groups_by_statistics(void **state) {
+  (void)state;
+  const char *dir = test_temp_dir("source_folder_prune");
+  write_events_with_broken_first_group(dir);
+  md_error err;
+  md_source *folder = NULL;
+  assert_int_equal(md_source_open_parquet_folder(dir, &folder, &err), MD_OK);
+  /* Past the first group's greatest UPDATED_AT (99,000): that group is never
+   * decoded, and the rows after the mark in the second group are kept. */
+  md_source_scan_options scan = {NULL, 0, true, 150000, 0};
+  md_source_stream *stream = NULL;
+  if (md_source_scan(folder, "events", &scan, &stream, &err)) fail_msg("%s", err.message);
+  int64_t rows = 0, expected = 0;
+  for (int64_t i = 151; i < 300; i++) expected += i % 7 != 3;
+  for (;;) {
+    md_batch *b = NULL;
+    if (md_source_stream_next(stream, &b, &err)) fail_msg("%s", err.message);
+    if (!b) break;
+    const int64_t *id = md_column_values(md_batch_column(b, 0));
+    for (int64_t r = 0; r < md_batch_num_rows(b); r++) assert_true(id[r] > 150 && id[r] % 7 != 3);
+    rows += md_batch_num_rows(b);
+    md_batch_free(b);
+  }
+  assert_int_equal(rows, expected);
+  md_source_stream_free(stream);
+  /* Without the watermark the broken group is read, and fails. */
+  assert_int_equal(md_source_scan(folder, "events", NULL, &stream, &err), MD_OK);
+  md_batch *b = NULL;
+  assert_int_not_equal(md_source_stream_next(stream, &b, &err), MD_OK);
+  assert_non_null(strstr(err.message, "events.parquet"));
+  md_source_stream_free(stream);
+  md_source_free(folder);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_generate_writes_identical_bytes_for_identical_arguments),
       cmocka_unit_test(test_parquet_folder_reads_back_what_the_generator_made),
       cmocka_unit_test(test_parquet_folder_refuses_a_missing_folder),
+      cmocka_unit_test(test_parquet_folder_watermark_skips_row_groups_by_statistics),
       cmocka_unit_test(test_cli_generate_writes_the_folder_and_checks_its_arguments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

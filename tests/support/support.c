@@ -1,6 +1,8 @@
 /* support.c — see support.h. */
 #include "support.h"
 
+#include "medallion/delta.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,4 +51,19 @@ char *test_read_file(const char *path, size_t *size) {
   fclose(f);
   if (size) *size = (size_t)length;
   return data;
+}
+
+char *test_delta_canonical(const char *path, int64_t version, int64_t *version_out) {
+  md_error err;
+  md_delta_table *t = NULL;
+  md_delta_snapshot *s = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  if (md_delta_table_open(path, &t, &err) || md_delta_snapshot_at_version(t, version, &s, &err) ||
+      md_delta_snapshot_canonical(s, &text, &len, &err))
+    fail_msg("%s: %s", path, err.message);
+  if (version_out) *version_out = md_delta_snapshot_version(s);
+  md_delta_snapshot_free(s);
+  md_delta_table_free(t);
+  return text;
 }
