@@ -210,6 +210,11 @@ md_schema *hc_source_columns(const md_schema *schema);
 /* Sum of a decimal column (unscaled, must fit int64); null values skipped. */
 int64_t hc_decimal_sum(const md_batch *batch, const char *column);
 md_code hc_check_no_identifiers(md_asset_ctx *ctx, const md_batch *batch, const char *table);
+/* Distinct keys met more than once among batches' rows, when the keys are one
+ * or two integer columns without nulls (hc_unique_keys.c); otherwise
+ * *handled is false and nothing is counted. */
+md_code hc_count_duplicate_int_keys(md_batch *const *batches, int num_batches, const char *const *keys, int num_keys,
+                                    int threads, int64_t *dups, bool *handled, md_error *err);
 
 /* Incremental runs (hc_incremental.c). The medallion.inputs text of the
  * table's newest commit (*out malloc'd), NULL when none or when that commit

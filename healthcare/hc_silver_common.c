@@ -218,6 +218,12 @@ static md_code report_rejects(md_asset_ctx *ctx, const hc_config *cfg, const bat
   return MD_OK;
 }
 
+/* Threads to use at once (batches split together, key check shares). */
+static int group_size(const hc_config *cfg) {
+  long n = cfg->threads > 0 ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 /* The narrow case of the key check takes the duplicates the write counted
  * (hc_narrow_result): silver afterwards is the stored rows that stay plus the
  * recomputed part. A duplicate there is two part rows of one key, a part row
@@ -237,12 +243,86 @@ static md_code check_keys_unique(md_asset_ctx *ctx, const hc_config *cfg, const 
   md_agg count = {MD_AGG_COUNT_ALL, NULL, "_n"};
   int64_t dups = 0;
   const char *const *keys = spec->silver_keys ? spec->silver_keys : spec->keys;
-  md_code rc = count_rows(cfg, md_plan_filter(md_plan_aggregate(list_scan(silver), keys, spec->num_keys, &count, 1),
-                                         md_gt(md_col("_n"), md_lit_int(1))),
-                          &dups, err);
+  bool handled = false;
+  md_code rc = hc_count_duplicate_int_keys(silver->items, silver->count, keys, spec->num_keys, group_size(cfg), &dups,
+                                           &handled, err);
+  if (rc == MD_OK && !handled)
+    rc = count_rows(cfg, md_plan_filter(md_plan_aggregate(list_scan(silver), keys, spec->num_keys, &count, 1),
+                                        md_gt(md_col("_n"), md_lit_int(1))),
+                    &dups, err);
   if (rc) return rc;
   report_keys_unique(ctx, spec, dups);
   return MD_OK;
+}
+
+/* A full refresh's silver rows go to the table as they are made (a file
+ * per partition, open until the commit), so the table is never held whole;
+ * only the key columns stay, for the uniqueness check, and the first batch,
+ * for the schema checks. */
+typedef struct silver_sink {
+  hc_table_writer *writer;
+  batch_list keys; /* the key columns of every batch, shared */
+  md_batch *first;
+  int64_t rows;
+} silver_sink;
+
+/* The key columns of batch, sharing its buffers. */
+static md_code key_columns(const md_batch *batch, const char *const *keys, int num_keys, md_batch **out,
+                           md_error *err) {
+  md_schema *schema = md_schema_new();
+  md_column **columns = calloc((size_t)num_keys + 1, sizeof *columns);
+  md_code rc = schema && columns ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  int n = 0;
+  for (int k = 0; rc == MD_OK && k < num_keys; k++) {
+    int f = md_schema_find(md_batch_schema(batch), keys[k]);
+    if (f < 0) {
+      rc = md_error_set(err, MD_ERR_SCHEMA, "key column %s is not in silver", keys[k]);
+      break;
+    }
+    md_field *field = md_field_copy(md_schema_field(md_batch_schema(batch), f));
+    rc = field ? md_schema_add(schema, field, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+    if (rc == MD_OK) columns[n++] = md_column_ref((md_column *)md_batch_column(batch, f));
+  }
+  if (rc == MD_OK) {
+    rc = md_batch_new(schema, columns, n, out, err);
+  } else {
+    for (int i = 0; i < n; i++) md_column_free(columns[i]);
+    md_schema_free(schema);
+  }
+  free(columns);
+  return rc;
+}
+
+/* Hands the batches of made (emptied) to the silver table. */
+static md_code sink_take(silver_sink *sink, md_asset_ctx *ctx, const hc_config *cfg, const hc_silver_table *spec,
+                         batch_list *made, md_error *err) {
+  md_code rc = MD_OK;
+  const char *const *keys = spec->silver_keys ? spec->silver_keys : spec->keys;
+  for (int i = 0; rc == MD_OK && i < made->count; i++) {
+    md_batch *b = made->items[i];
+    if (!sink->writer) {
+      hc_write_spec by = {.partition_column = spec->partition_by};
+      rc = hc_table_writer_open(ctx, cfg, "silver", spec->table, md_batch_schema(b), &by, &sink->writer, err);
+    }
+    if (rc == MD_OK) rc = hc_table_writer_append(sink->writer, b, err);
+    md_batch *k = NULL;
+    if (rc == MD_OK) rc = key_columns(b, keys, spec->num_keys, &k, err);
+    if (rc == MD_OK) rc = list_push(&sink->keys, k, err);
+    sink->rows += md_batch_num_rows(b);
+    if (rc == MD_OK && !sink->first) {
+      sink->first = b;
+      made->items[i] = NULL;
+    }
+  }
+  list_clear(made);
+  return rc;
+}
+
+static void sink_clear(silver_sink *sink) {
+  hc_table_writer_free(sink->writer);
+  list_clear(&sink->keys);
+  md_batch_free(sink->first);
+  memset(sink, 0, sizeof *sink);
 }
 
 /* The expressions of one output (silver or rejects), copied for each batch. */
@@ -269,11 +349,6 @@ static md_code split_part(md_batch *const *group, int n, bool rejected, const ou
   return run_into(p, threads, list, err);
 }
 
-/* Batches split at once: one per compute thread. */
-static int group_size(const hc_config *cfg) {
-  long n = cfg->threads > 0 ? cfg->threads : sysconf(_SC_NPROCESSORS_ONLN);
-  return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
 
 md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver_table *spec, md_plan *validated,
                          const md_schema *source_schema, md_error *err) {
@@ -286,6 +361,7 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver
   output_spec silver_out = {0}, rejects_out = {0};
   md_plan *with_reason = NULL;
   md_stream *stream = NULL;
+  silver_sink sink = {0};
   md_code rc = md_plan_schema(validated, &vs, err);
   int nv = vs ? md_schema_num_fields(vs) : 0;
   int nr = spec->num_rules + 1;
@@ -371,6 +447,7 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver
       any = true;
     }
     if (rc == MD_OK && got > 0) rc = split_part(group, got, false, &silver_out, cfg->threads, &silver, err);
+    if (rc == MD_OK && got > 0 && !in->narrow) rc = sink_take(&sink, ctx, cfg, spec, &silver, err);
     if (rc == MD_OK && got > 0) rc = split_part(group, got, true, &rejects_out, cfg->threads, &rejects, err);
     for (int i = 0; i < got; i++) md_batch_free(group[i]);
   }
@@ -401,24 +478,25 @@ md_code hc_silver_finish(md_asset_ctx *ctx, const hc_silver_input *in, hc_silver
     else md_batch_free(narrow.rejects);
   } else if (rc == MD_OK) {
     /* The rejects table first, so the asset's headline numbers are silver's. */
-    hc_write_spec by = {.partition_column = spec->partition_by};
     rc = hc_write_batches(ctx, cfg, "silver", rejects_name, rejects.items, rejects.count, NULL, err);
-    if (rc == MD_OK) rc = hc_write_batches(ctx, cfg, "silver", spec->table, silver.items, silver.count, &by, err);
+    if (rc == MD_OK) rc = hc_table_writer_finish(sink.writer, false, err);
   }
   if (rc != MD_OK) hc_restore(ctx, cfg, "silver", rejects_name, rejects_before, NULL);
   if (rc == MD_OK) rc = report_rejects(ctx, cfg, &rejects, err);
   bool narrow_keys = in->narrow && narrow.duplicate_keys >= 0;
   if (rc == MD_OK && narrow_keys) report_keys_unique(ctx, spec, narrow.duplicate_keys);
-  if (rc == MD_OK && !narrow_keys) rc = check_keys_unique(ctx, cfg, &silver, spec, err);
+  if (rc == MD_OK && !narrow_keys) rc = check_keys_unique(ctx, cfg, in->narrow ? &silver : &sink.keys, spec, err);
   if (rc == MD_OK) {
-    int64_t ns = narrow_keys ? narrow.silver_rows : list_rows(&silver), nj = list_rows(&rejects);
+    int64_t ns = narrow_keys ? narrow.silver_rows : in->narrow ? list_rows(&silver) : sink.rows;
+    int64_t nj = list_rows(&rejects);
     char name[160], detail[200];
     snprintf(name, sizeof name, "silver_plus_rejects_equals_source_keys(%s)", spec->table);
     snprintf(detail, sizeof detail, "silver %lld + rejects %lld, expected %lld", (long long)ns, (long long)nj,
              (long long)expected);
     md_asset_ctx_check(ctx, name, ns + nj == expected, detail);
-    hc_check_no_identifiers(ctx, silver.items[0], spec->table);
+    hc_check_no_identifiers(ctx, in->narrow ? silver.items[0] : sink.first, spec->table);
   }
+  sink_clear(&sink);
   for (int i = 0; i < spec->num_exprs; i++) md_expr_free(spec->exprs[i]);
   for (int i = 0; i < spec->num_rules; i++) md_expr_free(spec->rules[i].when);
   for (int i = 0; i < silver_out.count; i++) md_expr_free(silver_out.exprs[i]);

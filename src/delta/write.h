@@ -11,6 +11,7 @@
 
 #include "delta/log.h"
 #include "medallion/delta.h"
+#include "medallion/parquet.h"
 
 /* ------------------------------------------------------- partition values */
 
@@ -74,9 +75,18 @@ typedef struct delta_write_txn {
   delta_buf operation;      /* commitInfo fields after "timestamp": operation... */
 } delta_write_txn;
 
-/* The rows a write adds: batches still to be written as data files, or one
- * Parquet file of an unpartitioned table already written by the caller
- * (md_delta_writer), described by its schema and per-column null counts. */
+/* One data file of a partitioned table already written by the caller. */
+typedef struct delta_written_part {
+  const char *full;     /* inside the table directory */
+  const char *relative; /* the same, relative to the table, unencoded */
+  char *const *values;  /* per partition column, NULL for null */
+  int64_t size;
+} delta_written_part;
+
+/* The rows a write adds: batches still to be written as data files, or the
+ * Parquet files already written by the caller (md_delta_writer) — one for
+ * an unpartitioned table, or one per partition of part_columns — described
+ * by the data's schema and per-column null counts. */
 typedef struct delta_write_data {
   const md_schema *schema;
   md_batch *const *batches;
@@ -84,7 +94,11 @@ typedef struct delta_write_data {
   const char *written_file;     /* full path, inside the table directory */
   const char *written_relative; /* the same, relative to the table */
   int64_t written_size;
-  const int64_t *null_counts; /* per schema field, for written_file */
+  const int64_t *null_counts; /* per schema field, for the written files */
+  char *const *part_columns;  /* num_part_columns > 0: parts were written, split by these */
+  size_t num_part_columns;
+  const delta_written_part *parts;
+  size_t num_parts;
 } delta_write_data;
 
 /* Plans the write on the latest snapshot and writes its data files (or
@@ -122,6 +136,32 @@ md_code delta_write_txn_add_removed(delta_write_txn *txn, const char *decoded, m
 md_code delta_write_data_files(delta_write_txn *txn, md_batch *const *batches, int num_batches,
                                char *const *partition_columns, size_t num_partition, const delta_predicate *check,
                                int64_t now, md_error *err);
+
+/* Null first, then by text, column by column: the order of a commit's files. */
+int delta_partition_values_compare(char *const *a, char *const *b, size_t n);
+/* A new data file's path for a partition (Hive-style directories below
+ * table_path, made here, then a random file name): full and relative,
+ * both malloc'd. */
+md_code delta_partition_file_path(const char *table_path, char *const *columns, char *const *values, size_t n,
+                                  char **full_out, char **relative_out, md_error *err);
+
+/* Rows of batches that arrive one at a time, split by partition values
+ * (md_delta_writer's partitioned mode): a group keeps its index across
+ * batches. Split a batch, then write each group's rows of it. */
+typedef struct delta_partitioner delta_partitioner;
+md_code delta_partitioner_new(const md_schema *data, char *const *partition_columns, size_t num_partition,
+                              delta_partitioner **out, md_error *err);
+md_code delta_partitioner_split(delta_partitioner *p, const md_batch *batch, md_error *err);
+size_t delta_partitioner_num_groups(const delta_partitioner *p);
+char *const *delta_partitioner_values(const delta_partitioner *p, size_t g);
+/* The data schema without the partition columns: the files' schema. */
+const md_schema *delta_partitioner_file_schema(const delta_partitioner *p);
+/* Rows of group g in the batch split last. */
+int64_t delta_partitioner_group_rows(const delta_partitioner *p, size_t g);
+/* Group g's rows of batch (the one split last), in order, into writer. */
+md_code delta_partitioner_write(const delta_partitioner *p, size_t g, md_parquet_writer *writer,
+                                const md_batch *batch, md_error *err);
+void delta_partitioner_free(delta_partitioner *p);
 
 /* Does the commit that won version `winner->version` conflict with txn? */
 md_code delta_check_conflict(const delta_write_txn *txn, const delta_commit *winner, md_error *err);

@@ -303,17 +303,21 @@ static md_code write_group_rows(const splitter *sp, md_parquet_writer *writer, s
 
 /* Null sorts first, then by text, column by column: the order files are
  * written and listed in the commit. */
-static int compare_groups(const void *pa, const void *pb) {
-  const partition_group *a = *(const partition_group *const *)pa, *b = *(const partition_group *const *)pb;
-  for (size_t k = 0; k < a->num_values; k++) {
-    if (!a->values[k] || !b->values[k]) {
-      if (a->values[k] || b->values[k]) return a->values[k] ? 1 : -1;
+int delta_partition_values_compare(char *const *a, char *const *b, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    if (!a[k] || !b[k]) {
+      if (a[k] || b[k]) return a[k] ? 1 : -1;
       continue;
     }
-    int c = strcmp(a->values[k], b->values[k]);
+    int c = strcmp(a[k], b[k]);
     if (c) return c;
   }
   return 0;
+}
+
+static int compare_groups(const void *pa, const void *pb) {
+  const partition_group *a = *(const partition_group *const *)pa, *b = *(const partition_group *const *)pb;
+  return delta_partition_values_compare(a->values, b->values, a->num_values);
 }
 
 /* mkdir -p of path's directory part below the table. */
@@ -356,27 +360,42 @@ md_code delta_write_txn_add_written(delta_write_txn *txn, const char *full, cons
   return rc;
 }
 
-static md_code write_group(delta_write_txn *txn, const splitter *sp, size_t g, md_batch *const *batches,
-                           int num_batches, int64_t now, md_error *err) {
-  const partition_group *group = &sp->groups[g];
+md_code delta_partition_file_path(const char *table_path, char *const *columns, char *const *values, size_t n,
+                                  char **full_out, char **relative_out, md_error *err) {
   delta_buf rel;
   delta_buf_init(&rel);
-  for (size_t k = 0; k < sp->num_partition; k++) {
-    delta_partition_dir_append(&rel, sp->partition_columns[k], group->values[k]);
+  for (size_t k = 0; k < n; k++) {
+    delta_partition_dir_append(&rel, columns[k], values[k]);
     delta_buf_append_char(&rel, '/');
   }
   char uuid[37];
   delta_random_uuid(uuid);
   delta_buf_printf(&rel, "part-00000-%s.c000.snappy.parquet", uuid);
-  size_t table_len = strlen(txn->table_path);
+  size_t table_len = strlen(table_path);
   char *full = NULL;
   md_code rc = delta_buf_failed(&rel) ? md_error_set(err, MD_ERR_NOMEM, "out of memory") : MD_OK;
   if (rc == MD_OK) {
     full = malloc(table_len + rel.len + 2);
     if (!full) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
-    else snprintf(full, table_len + rel.len + 2, "%s/%s", txn->table_path, rel.data);
+    else snprintf(full, table_len + rel.len + 2, "%s/%s", table_path, rel.data);
   }
   if (rc == MD_OK) rc = make_dirs(full, table_len, err);
+  if (rc == MD_OK) {
+    *full_out = full;
+    *relative_out = rel.data; /* the buffer's memory is handed over */
+    return MD_OK;
+  }
+  free(full);
+  delta_buf_free(&rel);
+  return rc;
+}
+
+static md_code write_group(delta_write_txn *txn, const splitter *sp, size_t g, md_batch *const *batches,
+                           int num_batches, int64_t now, md_error *err) {
+  const partition_group *group = &sp->groups[g];
+  char *full = NULL, *rel = NULL;
+  md_code rc = delta_partition_file_path(txn->table_path, sp->partition_columns, group->values, sp->num_partition,
+                                         &full, &rel, err);
   md_parquet_writer *writer = NULL;
   if (rc == MD_OK) rc = md_parquet_writer_open(full, sp->file_schema, NULL, &writer, err);
   if (rc == MD_OK) rc = write_group_rows(sp, writer, g, batches, num_batches, err);
@@ -384,10 +403,32 @@ static md_code write_group(delta_write_txn *txn, const splitter *sp, size_t g, m
   int64_t size = rc == MD_OK ? md_parquet_writer_file_size(writer) : 0;
   md_parquet_writer_free(writer);
   if (rc == MD_OK)
-    rc = delta_write_txn_add_written(txn, full, rel.data, sp->partition_columns, group->values, sp->num_partition, size,
+    rc = delta_write_txn_add_written(txn, full, rel, sp->partition_columns, group->values, sp->num_partition, size,
                                      now, err);
   free(full);
-  delta_buf_free(&rel);
+  free(rel);
+  return rc;
+}
+
+static md_code splitter_init(splitter *sp, const md_schema *data, char *const *partition_columns,
+                             size_t num_partition, md_error *err) {
+  delta_buf_init(&sp->keys);
+  sp->data_schema = data;
+  sp->partition_columns = partition_columns;
+  sp->num_partition = num_partition;
+  sp->partition_index = calloc(num_partition + 1, sizeof *sp->partition_index);
+  sp->file_schema = md_schema_new();
+  md_code rc = sp->partition_index && sp->file_schema ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  for (size_t k = 0; rc == MD_OK && k < num_partition; k++) {
+    sp->partition_index[k] = md_schema_find(data, partition_columns[k]);
+    if (sp->partition_index[k] < 0)
+      rc = md_error_set(err, MD_ERR_SCHEMA, "partition column %s is not in the data", partition_columns[k]);
+  }
+  for (int f = 0; rc == MD_OK && f < md_schema_num_fields(data); f++) {
+    if (is_partition_field(sp, f)) continue;
+    md_field *copy = md_field_copy(md_schema_field(data, f));
+    rc = copy ? md_schema_add(sp->file_schema, copy, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  }
   return rc;
 }
 
@@ -395,23 +436,7 @@ md_code delta_write_data_files(delta_write_txn *txn, md_batch *const *batches, i
                                char *const *partition_columns, size_t num_partition, const delta_predicate *check,
                                int64_t now, md_error *err) {
   splitter sp = {0};
-  delta_buf_init(&sp.keys);
-  sp.data_schema = md_batch_schema(batches[0]);
-  sp.partition_columns = partition_columns;
-  sp.num_partition = num_partition;
-  sp.partition_index = calloc(num_partition + 1, sizeof *sp.partition_index);
-  sp.file_schema = md_schema_new();
-  md_code rc = sp.partition_index && sp.file_schema ? MD_OK : md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  for (size_t k = 0; rc == MD_OK && k < num_partition; k++) {
-    sp.partition_index[k] = md_schema_find(sp.data_schema, partition_columns[k]);
-    if (sp.partition_index[k] < 0)
-      rc = md_error_set(err, MD_ERR_SCHEMA, "partition column %s is not in the data", partition_columns[k]);
-  }
-  for (int f = 0; rc == MD_OK && f < md_schema_num_fields(sp.data_schema); f++) {
-    if (is_partition_field(&sp, f)) continue;
-    md_field *copy = md_field_copy(md_schema_field(sp.data_schema, f));
-    rc = copy ? md_schema_add(sp.file_schema, copy, err) : md_error_set(err, MD_ERR_NOMEM, "out of memory");
-  }
+  md_code rc = splitter_init(&sp, md_batch_schema(batches[0]), partition_columns, num_partition, err);
   if (rc == MD_OK && num_partition > 0) {
     sp.splits = calloc((size_t)num_batches + 1, sizeof *sp.splits);
     if (!sp.splits) rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
@@ -441,4 +466,60 @@ md_code delta_write_data_files(delta_write_txn *txn, md_batch *const *batches, i
   free(order);
   splitter_clear(&sp);
   return rc;
+}
+
+/* ------------------------------------------------ streamed partitioning */
+
+struct delta_partitioner {
+  splitter sp;
+  size_t used; /* slots in use */
+};
+
+md_code delta_partitioner_new(const md_schema *data, char *const *partition_columns, size_t num_partition,
+                              delta_partitioner **out, md_error *err) {
+  delta_partitioner *p = calloc(1, sizeof *p);
+  if (!p) return md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  md_code rc = splitter_init(&p->sp, data, partition_columns, num_partition, err);
+  if (rc == MD_OK && !(p->sp.splits = calloc(1, sizeof *p->sp.splits)))
+    rc = md_error_set(err, MD_ERR_NOMEM, "out of memory");
+  if (rc != MD_OK) {
+    delta_partitioner_free(p);
+    return rc;
+  }
+  *out = p;
+  return MD_OK;
+}
+
+md_code delta_partitioner_split(delta_partitioner *p, const md_batch *batch, md_error *err) {
+  splitter *sp = &p->sp;
+  /* One split at a time: the previous batch's goes. */
+  if (sp->num_splits) {
+    free(sp->splits[0].rows);
+    free(sp->splits[0].offsets);
+    sp->num_splits = 0;
+  }
+  return split_batch(sp, batch, &p->used, err);
+}
+
+size_t delta_partitioner_num_groups(const delta_partitioner *p) { return p->sp.num_groups; }
+
+char *const *delta_partitioner_values(const delta_partitioner *p, size_t g) { return p->sp.groups[g].values; }
+
+const md_schema *delta_partitioner_file_schema(const delta_partitioner *p) { return p->sp.file_schema; }
+
+int64_t delta_partitioner_group_rows(const delta_partitioner *p, size_t g) {
+  const batch_split *split = p->sp.num_splits ? &p->sp.splits[0] : NULL;
+  return split && g < split->num_groups ? split->offsets[g + 1] - split->offsets[g] : 0;
+}
+
+md_code delta_partitioner_write(const delta_partitioner *p, size_t g, md_parquet_writer *writer,
+                                const md_batch *batch, md_error *err) {
+  md_batch *const *one = (md_batch *const *)&batch; /* only read */
+  return write_group_rows(&p->sp, writer, g, one, 1, err);
+}
+
+void delta_partitioner_free(delta_partitioner *p) {
+  if (!p) return;
+  splitter_clear(&p->sp);
+  free(p);
 }

@@ -64,7 +64,7 @@ static md_code type_mismatch(const md_field *table, const md_field *data, md_err
 /* Checks data against table by name. With merge, *merged gets the table's
  * fields plus the data's new ones (nullable); NULL when nothing is new. */
 static int64_t data_null_count(const delta_write_data *d, int field) {
-  if (d->written_file) return d->null_counts[field];
+  if (d->written_file || d->num_part_columns) return d->null_counts[field];
   int64_t n = 0;
   for (int b = 0; b < d->num_batches; b++) n += md_column_null_count(md_batch_column(d->batches[b], field));
   return n;
@@ -291,6 +291,15 @@ static void append_operation(delta_write_txn *txn, const md_delta_write_options 
   }
 }
 
+/* Files written split by other columns than the table's cannot be used. */
+static md_code check_part_columns(const delta_write_data *d, char *const *pcs, size_t num_pc, md_error *err) {
+  bool same = d->num_part_columns == num_pc;
+  for (size_t k = 0; same && k < num_pc; k++) same = strcmp(d->part_columns[k], pcs[k]) == 0;
+  return same ? MD_OK
+              : md_error_set(err, MD_ERR_UNSUPPORTED,
+                             "not yet supported: a streamed write split by other partition columns than the table's");
+}
+
 /* Everything after opening the snapshot (s NULL for a new table). */
 static md_code plan(delta_write_txn *txn, const md_delta_snapshot *s, const delta_write_data *d,
                     const md_delta_write_options *o, md_error *err) {
@@ -317,6 +326,7 @@ static md_code plan(delta_write_txn *txn, const md_delta_snapshot *s, const delt
       rc = md_error_set(err, MD_ERR_SCHEMA, "partition column %s is missing from the data", pcs[k]);
   if (rc == MD_OK && d->written_file && num_pc > 0)
     rc = md_error_set(err, MD_ERR_UNSUPPORTED, "not yet supported: a streamed write into a partitioned table");
+  if (rc == MD_OK && d->num_part_columns) rc = check_part_columns(d, pcs, num_pc, err);
   if (rc == MD_OK && o->replace_where && o->mode != MD_DELTA_OVERWRITE)
     rc = md_error_set(err, MD_ERR_INVALID, "replaceWhere needs the overwrite mode");
   if (rc == MD_OK && o->replace_where)
@@ -341,6 +351,16 @@ static md_code plan(delta_write_txn *txn, const md_delta_snapshot *s, const delt
   if (rc == MD_OK && d->written_file) {
     rc = delta_write_txn_add_written(txn, d->written_file, d->written_relative, NULL, NULL, 0, d->written_size, now,
                                      err);
+  } else if (rc == MD_OK && d->num_part_columns) {
+    for (size_t i = 0; rc == MD_OK && i < d->num_parts; i++) {
+      const delta_written_part *part = &d->parts[i];
+      if (txn->replace_where && !delta_predicate_matches_row(txn->replace_where, pcs, part->values, num_pc))
+        rc = md_error_set(err, MD_ERR_INVALID, "rows with %s=%s do not match the replaceWhere predicate", pcs[0],
+                          part->values[0] ? part->values[0] : "null");
+      if (rc == MD_OK)
+        rc = delta_write_txn_add_written(txn, part->full, part->relative, pcs, part->values, num_pc, part->size, now,
+                                         err);
+    }
   } else if (rc == MD_OK) {
     mkdir(txn->table_path, 0777);
     rc = delta_write_data_files(txn, d->batches, d->num_batches, pcs, num_pc, txn->replace_where, now, err);

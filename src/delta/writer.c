@@ -87,8 +87,10 @@ md_code delta_write_run(const char *path, const delta_write_data *data, const md
     bool committed = rc == MD_OK && !txn.skip;
     bool retry = rc == MD_ERR_NOT_FOUND && md_delta_is_table(path);
     /* A streamed file outlives a retry; it goes when the write ends without it. */
-    if (data->written_file && retry) keep_data_files(&txn);
+    bool streamed = data->written_file || data->num_part_columns;
+    if (streamed && retry) keep_data_files(&txn);
     if (data->written_file && rc == MD_OK && txn.skip) remove(data->written_file);
+    for (size_t i = 0; rc == MD_OK && txn.skip && i < data->num_parts; i++) remove(data->parts[i].full);
     delta_write_txn_clear(&txn, rc == MD_OK);
     if (!retry) {
       if (committed) {

@@ -229,6 +229,44 @@ static void test_a_partitioned_table_gets_one_file_per_partition(void **state) {
   free(want);
 }
 
+static void test_an_abandoned_partitioned_write_leaves_no_file_in_any_partition(void **state) {
+  (void)state;
+  char path[4200], dir[4300];
+  snprintf(path, sizeof path, "%s/t", test_temp_dir("writer_stream"));
+  md_error err;
+  static const char *const by[] = {"part"};
+  md_delta_write_options o = {.mode = MD_DELTA_OVERWRITE, .partition_by = by, .num_partition_by = 1};
+  if (stream_rows(path, &o, 1, 100, 30, NULL, &err) != MD_OK) fail_msg("%s", err.message);
+  char *before = test_delta_canonical(path, -1, NULL);
+  /* Each partition's file is open (and holds rows) when the write is dropped. */
+  md_schema *schema = rows_schema(true);
+  md_delta_writer *w = NULL;
+  md_batch *more = rows_batch(101, 5000, false);
+  assert_int_equal(md_delta_writer_open(path, schema, &o, &w, &err), MD_OK);
+  assert_int_equal(md_delta_writer_append(w, more, &err), MD_OK);
+  md_delta_writer_free(w);
+  snprintf(dir, sizeof dir, "%s/part=odd", path);
+  assert_int_equal(count_data_files(dir), 1);
+  snprintf(dir, sizeof dir, "%s/part=even", path);
+  assert_int_equal(count_data_files(dir), 1);
+  /* Split by another column than the table's: refused at commit, files gone. */
+  static const char *const other[] = {"name"};
+  md_delta_write_options wrong = {.mode = MD_DELTA_OVERWRITE, .partition_by = other, .num_partition_by = 1};
+  md_batch *few = rows_batch(101, 20, false);
+  assert_int_equal(md_delta_writer_open(path, schema, &wrong, &w, &err), MD_OK);
+  assert_int_equal(md_delta_writer_append(w, few, &err), MD_OK);
+  assert_int_equal(md_delta_writer_commit(w, NULL, &err), MD_ERR_SCHEMA);
+  md_delta_writer_free(w);
+  assert_int_equal(count_data_files(dir), 1);
+  char *after = test_delta_canonical(path, -1, NULL);
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+  md_batch_free(more);
+  md_batch_free(few);
+  md_schema_free(schema);
+}
+
 static void test_no_batches_make_a_table_with_columns_and_no_rows(void **state) {
   (void)state;
   char path[4200];
@@ -254,6 +292,7 @@ int main(void) {
       cmocka_unit_test(test_abandoned_and_failed_writes_leave_the_table_and_directory_as_they_were),
       cmocka_unit_test(test_a_repeated_app_id_commits_nothing_and_keeps_no_file),
       cmocka_unit_test(test_a_partitioned_table_gets_one_file_per_partition),
+      cmocka_unit_test(test_an_abandoned_partitioned_write_leaves_no_file_in_any_partition),
       cmocka_unit_test(test_no_batches_make_a_table_with_columns_and_no_rows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

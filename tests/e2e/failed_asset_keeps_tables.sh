@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# failed_asset_keeps_tables.sh — a silver asset that fails after writing its
-# rejects table leaves that table with its previous rows (it writes rejects
-# first, then silver): the run reports the asset failed, its dependents skipped,
+# failed_asset_keeps_tables.sh — a silver asset that fails leaves its rejects
+# table with its previous rows (it commits rejects first, then silver, and
+# restores rejects when silver fails): the run reports the asset failed, its dependents skipped,
 # and silver/patients_rejects still equals the previous run's; the next run,
 # once the cause is gone, completes.
 source "$(dirname "$0")/lib/common.bash"
@@ -26,7 +26,11 @@ grep -q '"asset":"silver/patients","status":"failed"' "$OUT" || fail "silver/pat
 run_medallion diff before_rejects h/silver/patients_rejects
 expect_status 0 "rejects after the failed asset"
 run_medallion history h/silver/patients_rejects --json
-grep -q "restored_version" "$OUT" || fail "no restore commit in the history: $(cat "$OUT")"
+# A full refresh streams silver into its table from the start, so it can fail
+# before the rejects write (no new commit) as well as after it (a restore).
+if ! grep -q "restored_version" "$OUT"; then
+  [ "$(grep -o '"version":' "$OUT" | wc -l)" -eq 1 ] || fail "rejects changed without a restore commit: $(cat "$OUT")"
+fi
 
 # Cause gone: the next run completes and now both tables carry key-two's rows.
 rm h/silver/patients
