@@ -147,6 +147,7 @@ static void write_events_with_broken_first_group(const char *dir) {
   if (md_parquet_writer_open(path, md_batch_schema(batch), &options, &w, &err) ||
       md_parquet_writer_write(w, batch, &err) || md_parquet_writer_close(w, &err))
     fail_msg("%s", err.message);
+  md_parquet_writer_free(w);
   md_batch_free(batch);
   md_parquet_reader *r = NULL;
   md_parquet_chunk_info first;
